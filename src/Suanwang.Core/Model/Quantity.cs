@@ -28,6 +28,8 @@ public static partial class Quantity
         ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 7 * 86400),
     ];
 
+    private const double TwoToThe63 = 9223372036854775808d;
+
     [GeneratedRegex(@"^\s*(?<num>[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?)\s*(?<unit>[A-Za-z]+)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex NumberWithUnit();
 
@@ -42,7 +44,8 @@ public static partial class Quantity
     {
         if (!TryNumberWithUnit(text, SizeUnits, out var bytes, out var error))
             return ParseResult.Fail<ByteSize>(error ?? $"'{text}' is not a size; expected a number and a unit such as 512MiB, 40GB or 2TB");
-        if (bytes > long.MaxValue)
+        // 2^63 itself does not fit in a long; a cast would wrap to a negative size.
+        if (bytes >= TwoToThe63)
             return ParseResult.Fail<ByteSize>($"size '{text}' is too large");
         return ParseResult.Ok(new ByteSize((long)Math.Round(bytes)));
     }
@@ -52,7 +55,7 @@ public static partial class Quantity
     {
         if (!TryNumberWithUnit(text, RateUnits, out var bps, out var error))
             return ParseResult.Fail<Bandwidth>(error ?? $"'{text}' is not a bandwidth; expected a number and a unit such as 400Mbps or 10Gbps");
-        if (bps > long.MaxValue)
+        if (bps >= TwoToThe63)
             return ParseResult.Fail<Bandwidth>($"bandwidth '{text}' is too large");
         return ParseResult.Ok(new Bandwidth((long)Math.Round(bps)));
     }
@@ -65,6 +68,8 @@ public static partial class Quantity
         var expected = $"'{text}' is not a duration; expected a number and a unit (ms, s, m, h, d, w) such as 90s, 15m, 6h or 1h30m";
         if (trimmed.Length == 0)
             return ParseResult.Fail<TimeSpan>(expected);
+        if (trimmed.StartsWith('-'))
+            return ParseResult.Fail<TimeSpan>($"'{text}' is negative; a duration must be zero or more");
         double seconds = 0;
         var position = 0;
         foreach (Match part in DurationPart().Matches(trimmed))

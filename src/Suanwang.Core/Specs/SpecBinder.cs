@@ -286,6 +286,21 @@ public static class SpecEnums
         return ParseResult.Fail<T>($"'{text}' is not one of: {string.Join(", ", Enum.GetValues<T>().Select(v => Name(v)))}");
     }
 
-    private static string Spell(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
+    private static string Spell(string name)
+    {
+        // A hyphen starts each word: ProviderApi → provider-api. A run of capitals is one word, so
+        // an acronym stays whole (FP64 → fp64, HttpAPI → http-api, HTTPServer → http-server) instead of f-p64.
+        var spelled = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            var afterWord = i > 0 && !char.IsUpper(name[i - 1]);
+            var endsAcronym = i > 0 && char.IsUpper(name[i - 1]) && i + 1 < name.Length && char.IsLower(name[i + 1]);
+            var startsWord = char.IsUpper(c) && (afterWord || endsAcronym);
+            if (startsWord)
+                spelled.Append('-');
+            spelled.Append(char.ToLowerInvariant(c));
+        }
+        return spelled.ToString();
+    }
 }

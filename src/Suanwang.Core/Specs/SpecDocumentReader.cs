@@ -18,14 +18,20 @@ public sealed record SpecReadResult(ImmutableArray<SpecNode> Documents, Immutabl
 /// </summary>
 public static class SpecDocumentReader
 {
+    /// <summary>Nesting deeper than this is refused, as System.Text.Json does by default, so hostile input cannot exhaust the stack.</summary>
+    internal const int MaxDepth = 64;
+
     /// <summary>
-    /// Reads <paramref name="text"/>. JSON is chosen when <paramref name="source"/> ends in
+    /// Reads <paramref name="text"/>. JSON Lines (one document per value) is chosen when
+    /// <paramref name="source"/> ends in <c>.jsonl</c> or <c>.ndjson</c>; JSON when it ends in
     /// <c>.json</c> or the text starts with <c>{</c> or <c>[</c>; otherwise YAML.
     /// </summary>
     public static SpecReadResult Read(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
+        if (source.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || source.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
+            return ReadJson(text, source, multipleValues: true);
         var looksJson = source.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             || text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[');
         return looksJson ? ReadJson(text, source) : ReadYaml(text, source);
@@ -43,7 +49,7 @@ public static class SpecDocumentReader
             while (parser.TryConsume<DocumentStart>(out _))
             {
                 var anchors = new Dictionary<string, SpecNode>(StringComparer.Ordinal);
-                documents.Add(ReadYamlNode(parser, anchors, source, "", errors));
+                documents.Add(ReadYamlNode(parser, anchors, source, "", 0, errors));
                 parser.Consume<DocumentEnd>();
             }
             parser.Consume<StreamEnd>();
@@ -58,41 +64,54 @@ public static class SpecDocumentReader
     }
 
     /// <summary>Reads one JSON value; comments and trailing commas are allowed, duplicate keys are errors.</summary>
-    public static SpecReadResult ReadJson(string text, string source)
+    public static SpecReadResult ReadJson(string text, string source) => ReadJson(text, source, multipleValues: false);
+
+    /// <summary>Reads one JSON value, or with <paramref name="multipleValues"/> a sequence of them (JSON Lines), each a document.</summary>
+    internal static SpecReadResult ReadJson(string text, string source, bool multipleValues)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!multipleValues && string.IsNullOrWhiteSpace(text))
+            return new SpecReadResult([], [new SpecError(source, null, "", "the file is empty")]);
         var bytes = Encoding.UTF8.GetBytes(text);
-        var lineStarts = LineStarts(bytes);
+        var lines = new LineMap(bytes);
         var errors = new List<SpecError>();
+        var documents = ImmutableArray.CreateBuilder<SpecNode>();
         try
         {
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
             {
                 CommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,
+                AllowMultipleValues = multipleValues,
+                MaxDepth = MaxDepth,
             });
-            if (!reader.Read())
-                return new SpecReadResult([], [new SpecError(source, null, "", "the file is empty")]);
-            var root = ReadJsonNode(ref reader, lineStarts, source, "", errors);
-            if (reader.Read())
-                errors.Add(new SpecError(source, Position(lineStarts, reader.TokenStartIndex), "", "malformed JSON: more than one value at the top level"));
-            return errors.Count > 0 ? new SpecReadResult([], [.. errors]) : new SpecReadResult([root], []);
+            while (reader.Read())
+                documents.Add(ReadJsonNode(ref reader, lines, source, "", errors));
+            return errors.Count > 0 ? new SpecReadResult([], [.. errors]) : new SpecReadResult(documents.ToImmutable(), []);
         }
         catch (JsonException ex)
         {
+            // The exception counts bytes within the line; editors count characters, so convert.
             var position = ex.LineNumber is { } line
-                ? new SourcePosition((int)line + 1, (int)(ex.BytePositionInLine ?? 0) + 1)
+                ? lines.Position((int)line, ex.BytePositionInLine ?? 0)
                 : (SourcePosition?)null;
             var message = ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
             return new SpecReadResult([], [new SpecError(source, position, "", $"malformed JSON: {message}")]);
         }
     }
 
-    private static SpecNode ReadYamlNode(IParser parser, Dictionary<string, SpecNode> anchors, string source, string path, List<SpecError> errors)
+    private static SpecNode ReadYamlNode(IParser parser, Dictionary<string, SpecNode> anchors, string source, string path, int depth, List<SpecError> errors)
     {
         var start = parser.Current?.Start ?? Mark.Empty;
         var position = new SourcePosition((int)start.Line, (int)start.Column);
         SpecNode node;
         string anchor;
+        if (depth >= MaxDepth && parser.Current is SequenceStart or MappingStart)
+        {
+            errors.Add(new SpecError(source, position, path, $"malformed YAML: nested deeper than {MaxDepth} levels"));
+            parser.SkipThisAndNestedEvents();
+            return new SpecScalar(null, position);
+        }
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             if (anchors.TryGetValue(alias.Value.Value, out var target))
@@ -110,7 +129,7 @@ public static class SpecDocumentReader
         {
             var items = ImmutableArray.CreateBuilder<SpecNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
-                items.Add(ReadYamlNode(parser, anchors, source, $"{path}[{items.Count}]", errors));
+                items.Add(ReadYamlNode(parser, anchors, source, $"{path}[{items.Count}]", depth + 1, errors));
             node = new SpecSequence(items.ToImmutable(), position);
             anchor = sequenceStart.Anchor.Value;
         }
@@ -121,15 +140,15 @@ public static class SpecDocumentReader
             var seen = new HashSet<string>(StringComparer.Ordinal);
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var keyNode = ReadYamlNode(parser, anchors, source, path, errors);
+                var keyNode = ReadYamlNode(parser, anchors, source, path, depth + 1, errors);
                 if (keyNode is not SpecScalar { Value: not null } key)
                 {
                     errors.Add(new SpecError(source, keyNode.Position, path, "a mapping key must be a plain value"));
-                    ReadYamlNode(parser, anchors, source, path, errors);
+                    ReadYamlNode(parser, anchors, source, path, depth + 1, errors);
                     continue;
                 }
                 var childPath = path.Length == 0 ? key.Value : $"{path}.{key.Value}";
-                var value = ReadYamlNode(parser, anchors, source, childPath, errors);
+                var value = ReadYamlNode(parser, anchors, source, childPath, depth + 1, errors);
                 if (!seen.Add(key.Value))
                     errors.Add(new SpecError(source, key.Position, childPath, $"field '{key.Value}' appears twice"));
                 else
@@ -143,9 +162,9 @@ public static class SpecDocumentReader
         return node;
     }
 
-    private static SpecNode ReadJsonNode(ref Utf8JsonReader reader, int[] lineStarts, string source, string path, List<SpecError> errors)
+    private static SpecNode ReadJsonNode(ref Utf8JsonReader reader, LineMap lines, string source, string path, List<SpecError> errors)
     {
-        var position = Position(lineStarts, reader.TokenStartIndex);
+        var position = lines.Position(reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -153,10 +172,10 @@ public static class SpecDocumentReader
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var key = new SpecScalar(reader.GetString(), Position(lineStarts, reader.TokenStartIndex));
+                    var key = new SpecScalar(reader.GetString(), lines.Position(reader.TokenStartIndex));
                     var childPath = path.Length == 0 ? key.Value! : $"{path}.{key.Value}";
                     reader.Read();
-                    var value = ReadJsonNode(ref reader, lineStarts, source, childPath, errors);
+                    var value = ReadJsonNode(ref reader, lines, source, childPath, errors);
                     if (!seen.Add(key.Value!))
                         errors.Add(new SpecError(source, key.Position, childPath, $"field '{key.Value}' appears twice"));
                     else
@@ -166,7 +185,7 @@ public static class SpecDocumentReader
             case JsonTokenType.StartArray:
                 var items = ImmutableArray.CreateBuilder<SpecNode>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    items.Add(ReadJsonNode(ref reader, lineStarts, source, $"{path}[{items.Count}]", errors));
+                    items.Add(ReadJsonNode(ref reader, lines, source, $"{path}[{items.Count}]", errors));
                 return new SpecSequence(items.ToImmutable(), position);
             case JsonTokenType.String:
                 return new SpecScalar(reader.GetString(), position);
@@ -178,22 +197,39 @@ public static class SpecDocumentReader
         }
     }
 
-    private static int[] LineStarts(byte[] bytes)
+    /// <summary>Turns UTF-8 byte offsets into 1-based lines and character columns (byte columns would drift after 上海).</summary>
+    private sealed class LineMap
     {
-        var starts = new List<int> { 0 };
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] == (byte)'\n')
-                starts.Add(i + 1);
-        }
-        return [.. starts];
-    }
+        private readonly byte[] _bytes;
+        private readonly int[] _lineStarts;
 
-    private static SourcePosition Position(int[] lineStarts, long offset)
-    {
-        var index = Array.BinarySearch(lineStarts, (int)offset);
-        var line = index >= 0 ? index : ~index - 1;
-        return new SourcePosition(line + 1, (int)offset - lineStarts[line] + 1);
+        public LineMap(byte[] bytes)
+        {
+            _bytes = bytes;
+            var starts = new List<int> { 0 };
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                if (bytes[i] == (byte)'\n')
+                    starts.Add(i + 1);
+            }
+            _lineStarts = [.. starts];
+        }
+
+        public SourcePosition Position(long offset)
+        {
+            var index = Array.BinarySearch(_lineStarts, (int)offset);
+            var line = index >= 0 ? index : ~index - 1;
+            return Position(line, offset - _lineStarts[line]);
+        }
+
+        /// <summary>Position of a byte within a 0-based line.</summary>
+        public SourcePosition Position(int line, long byteInLine)
+        {
+            line = Math.Clamp(line, 0, _lineStarts.Length - 1);
+            var start = _lineStarts[line];
+            var length = (int)Math.Clamp(byteInLine, 0, _bytes.Length - start);
+            return new SourcePosition(line + 1, Encoding.UTF8.GetCharCount(_bytes, start, length) + 1);
+        }
     }
 
     private static string TrimYamlMessage(string message)
