@@ -22,9 +22,9 @@ public static class SpecDocumentReader
     internal const int MaxDepth = 64;
 
     /// <summary>
-    /// Reads <paramref name="text"/>. JSON Lines (one document per value) is chosen when
-    /// <paramref name="source"/> ends in <c>.jsonl</c> or <c>.ndjson</c>; JSON when it ends in
-    /// <c>.json</c> or the text starts with <c>{</c> or <c>[</c>; otherwise YAML.
+    /// Reads <paramref name="text"/>. The extension of <paramref name="source"/> decides: JSON Lines
+    /// (one document per value) for <c>.jsonl</c> and <c>.ndjson</c>, JSON for <c>.json</c>, YAML for
+    /// <c>.yaml</c> and <c>.yml</c>; otherwise JSON when the text starts with <c>{</c> or <c>[</c>, else YAML.
     /// </summary>
     public static SpecReadResult Read(string text, string source)
     {
@@ -32,6 +32,8 @@ public static class SpecDocumentReader
         ArgumentNullException.ThrowIfNull(source);
         if (source.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || source.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
             return ReadJson(text, source, multipleValues: true);
+        if (source.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || source.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            return ReadYaml(text, source);
         var looksJson = source.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             || text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[');
         return looksJson ? ReadJson(text, source) : ReadYaml(text, source);
@@ -42,9 +44,9 @@ public static class SpecDocumentReader
     {
         var errors = new List<SpecError>();
         var documents = ImmutableArray.CreateBuilder<SpecNode>();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out _))
             {
@@ -59,6 +61,14 @@ public static class SpecDocumentReader
             var message = ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
             errors.Add(new SpecError(source, new SourcePosition((int)ex.Start.Line, (int)ex.Start.Column), "",
                 $"malformed YAML: {TrimYamlMessage(message)}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, not with a YamlException, on some unclosed flow
+            // collections; the last event it parsed is the best position we have.
+            var end = parser.Current?.End ?? Mark.Empty;
+            errors.Add(new SpecError(source, new SourcePosition((int)end.Line, (int)end.Column), "",
+                "malformed YAML: the parser could not go on after this point; look for an unclosed [, { or quote"));
         }
         return errors.Count > 0 ? new SpecReadResult([], [.. errors]) : new SpecReadResult(documents.ToImmutable(), []);
     }
@@ -105,10 +115,10 @@ public static class SpecDocumentReader
         var start = parser.Current?.Start ?? Mark.Empty;
         var position = new SourcePosition((int)start.Line, (int)start.Column);
         SpecNode node;
-        string anchor;
+        AnchorName anchor;
         if (depth >= MaxDepth && parser.Current is SequenceStart or MappingStart)
         {
-            errors.Add(new SpecError(source, position, path, $"malformed YAML: nested deeper than {MaxDepth} levels"));
+            errors.Add(new SpecError(source, position, "", $"malformed YAML: nested deeper than {MaxDepth} levels"));
             parser.SkipThisAndNestedEvents();
             return new SpecScalar(null, position);
         }
@@ -123,7 +133,7 @@ public static class SpecDocumentReader
         {
             var isNull = scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
             node = new SpecScalar(isNull ? null : scalar.Value, position);
-            anchor = scalar.Anchor.Value;
+            anchor = scalar.Anchor;
         }
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
@@ -131,7 +141,7 @@ public static class SpecDocumentReader
             while (!parser.TryConsume<SequenceEnd>(out _))
                 items.Add(ReadYamlNode(parser, anchors, source, $"{path}[{items.Count}]", depth + 1, errors));
             node = new SpecSequence(items.ToImmutable(), position);
-            anchor = sequenceStart.Anchor.Value;
+            anchor = sequenceStart.Anchor;
         }
         else
         {
@@ -155,10 +165,11 @@ public static class SpecDocumentReader
                     entries.Add(KeyValuePair.Create(key, value));
             }
             node = new SpecMapping(entries.ToImmutable(), position);
-            anchor = mappingStart.Anchor.Value;
+            anchor = mappingStart.Anchor;
         }
-        if (!string.IsNullOrEmpty(anchor))
-            anchors[anchor] = node;
+        // AnchorName.Value throws when there is no anchor, so test IsEmpty first.
+        if (!anchor.IsEmpty)
+            anchors[anchor.Value] = node;
         return node;
     }
 
