@@ -238,7 +238,11 @@ public static class JobSpecReader
         {
             // Variable names are the user's, not ours, so the fields are read as they come rather than through accessors.
             foreach (var (key, value) in env.Entries)
-                environment[key.Value!] = run.Binder.Text(value, $"{run.PathOf("env")}.{key.Value}") ?? "";
+            {
+                var path = $"{run.PathOf("env")}.{key.Value}";
+                run.Binder.Remember(path, key); // a bad variable name is reported at the name, not its value
+                environment[key.Value!] = run.Binder.Text(value, path) ?? "";
+            }
         }
         else if (envNode is not null and not SpecScalar { Value: null })
         {

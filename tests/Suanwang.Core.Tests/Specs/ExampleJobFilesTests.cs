@@ -39,6 +39,6 @@ public class ExampleJobFilesTests
             .Select(j => j.Demand.Type)
             .ToHashSet();
 
-        Assert.Equal(Enum.GetValues<Model.JobType>().ToHashSet(), types);
+        Assert.Equal(Enum.GetValues<Suanwang.Core.Model.JobType>().ToHashSet(), types);
     }
 }

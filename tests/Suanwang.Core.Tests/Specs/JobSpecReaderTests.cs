@@ -137,6 +137,7 @@ public class JobSpecReaderTests
         Assert.Contains(result.Errors, e => e.Path == "output.size" && e.Message.Contains("negative"));
         Assert.Contains(result.Errors, e => e.Path == "tasks" && e.Message.Contains("gang"));
         Assert.Contains(result.Errors, e => e.Path == "gpus" && e.Message.StartsWith("unknown field 'gpus'"));
+        Assert.Equal(new SourcePosition(21, 41), result.Errors.Single(e => e.Path == "run.env.1BAD").Position); // at the name, not the value
     }
 
     [Fact]
