@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Xunit;
 using Suanwang.Core.Model;
 
 namespace Suanwang.Core.Tests.Model;
@@ -150,5 +152,22 @@ public class QuantityParsingTests
         var parsed = Quantity.ParseDuration(text).Value;
 
         Assert.Equal(parsed, Quantity.ParseDuration(Quantity.FormatDuration(parsed)).Value);
+    }
+
+    [Property]
+    public bool Any_whole_millisecond_duration_formats_and_parses_back(PositiveInt milliseconds)
+    {
+        var duration = TimeSpan.FromMilliseconds(milliseconds.Get);
+
+        return Quantity.ParseDuration(Quantity.FormatDuration(duration)).Value == duration;
+    }
+
+    [Property]
+    public bool Any_byte_count_formats_to_a_size_within_rounding(PositiveInt bytes)
+    {
+        var parsed = Quantity.ParseSize(Quantity.FormatBytes(bytes.Get));
+
+        // FormatBytes keeps two decimals, so the round trip is exact to within 0.5% of the value.
+        return parsed.Success && Math.Abs(parsed.Value.Bytes - bytes.Get) <= bytes.Get * 0.005 + 1;
     }
 }
