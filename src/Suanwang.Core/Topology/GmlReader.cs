@@ -77,7 +77,7 @@ internal static class GmlReader
                 if (AtEnd)
                 {
                     if (nested)
-                        return Fail(path, $"the list opened with '[' at line {openLine}, column {openColumn} is never closed with ']'");
+                        return Fail<GmlList>(path, $"the list opened with '[' at line {openLine}, column {openColumn} is never closed with ']'", openLine, openColumn);
                     return new GmlList(entries.ToImmutable(), openLine);
                 }
                 var c = text[_index];
@@ -94,7 +94,8 @@ internal static class GmlReader
                 var key = ReadWhile(IsKeyPart);
                 var index = counts.GetValueOrDefault(key);
                 counts[key] = index + 1;
-                var childPath = $"{(path.Length == 0 ? "" : path + ".")}{key}[{index}]";
+                // Only the repeated keys of Topology Zoo files get an index, matching the importer's paths (graph.node[3]).
+                var childPath = $"{(path.Length == 0 ? "" : path + ".")}{key}{(key is "node" or "edge" ? $"[{index}]" : "")}";
                 SkipBlanks();
                 if (AtEnd)
                     return Fail(childPath, $"key '{key}' has no value; the file ends here");

@@ -34,11 +34,10 @@ public static class SiteSpecBinder
         return sites.ToImmutable();
     }
 
-    /// <summary>Binds one site mapping; null when it has errors (which are recorded).</summary>
+    /// <summary>Binds one site mapping; null when its own fields are unreadable. Errors are recorded in <paramref name="binder"/>, which the caller must check.</summary>
     public static Site? BindSite(SpecBinder binder, SpecNode node, string path)
     {
         ArgumentNullException.ThrowIfNull(binder);
-        var errorsBefore = binder.Errors.Count;
         var fields = binder.Mapping(node, path);
         if (fields is null)
             return null;
@@ -57,16 +56,17 @@ public static class SiteSpecBinder
                 pools.Add(pool);
         }
         fields.Done();
-        if (binder.Errors.Count > errorsBefore || id is null || tier is null || jurisdiction is null || provider is null)
+        // A site whose own fields are readable is kept even when some pools are not, so that the
+        // model checks (unknown 'at', provider, pool values) still run and every error surfaces at once.
+        if (id is null || tier is null || jurisdiction is null || provider is null)
             return null;
         return new Site(id, tier.Value, jurisdiction, provider, at, null, pools.ToImmutable());
     }
 
-    /// <summary>Binds one pool mapping of the site <paramref name="siteId"/>; null when it has errors.</summary>
+    /// <summary>Binds one pool mapping of the site <paramref name="siteId"/>; null when a required value is unreadable.</summary>
     public static Pool? BindPool(SpecBinder binder, SpecNode node, string path, string siteId)
     {
         ArgumentNullException.ThrowIfNull(binder);
-        var errorsBefore = binder.Errors.Count;
         var fields = binder.Mapping(node, path);
         if (fields is null)
             return null;
@@ -79,8 +79,7 @@ public static class SiteSpecBinder
         var carbon = fields.Real("carbon_g_per_kwh", required: true);
         var access = fields.Enum<AccessMode>("access") ?? AccessMode.Simulated;
         fields.Done();
-        if (binder.Errors.Count > errorsBefore || id is null || kind is null || count is null || shape is null
-            || price is null || pue is null || carbon is null)
+        if (id is null || kind is null || count is null || shape is null || price is null || pue is null || carbon is null)
             return null;
         return new Pool(id, siteId, kind.Value, shape, count.Value, price.Value, pue.Value, carbon.Value, access);
     }
@@ -93,18 +92,21 @@ public static class SiteSpecBinder
         var memory = fields.Size("memory", required: true);
         var cpuModel = fields.Text("cpu_model");
         AcceleratorSet? accelerators = null;
+        var acceleratorsUnreadable = false;
         // 'accelerators: ~' means the same as leaving the field out: CPU-only nodes.
-        if (fields.Node("accelerators") is { } node && node is not SpecScalar { Value: null }
-            && fields.Binder.Mapping(node, fields.PathOf("accelerators")) is { } device)
+        if (fields.Node("accelerators") is { } node && node is not SpecScalar { Value: null })
         {
-            var model = device.Text("model", required: true);
-            var count = device.WholeNumber("count", required: true);
-            device.Done();
+            var device = fields.Binder.Mapping(node, fields.PathOf("accelerators"));
+            var model = device?.Text("model", required: true);
+            var count = device?.WholeNumber("count", required: true);
+            device?.Done();
             if (model is not null && count is not null)
                 accelerators = new AcceleratorSet(model, count.Value);
+            else
+                acceleratorsUnreadable = true;
         }
         fields.Done();
-        // Errors inside 'accelerators' are recorded in the binder, so the caller's error count drops the pool.
-        return cores is null || memory is null ? null : new NodeShape(cores.Value, memory.Value, accelerators, cpuModel);
+        // Unreadable accelerators must not turn the pool into a CPU-only one: drop the shape (the error is recorded).
+        return cores is null || memory is null || acceleratorsUnreadable ? null : new NodeShape(cores.Value, memory.Value, accelerators, cpuModel);
     }
 }

@@ -106,6 +106,16 @@ public sealed class GmlImportTests
         Assert.NotNull(beijing.Location);
     }
 
+    [Theory]
+    [InlineData("Chinanet.gml", 2, 32, 445, 224)]
+    [InlineData("Cernet.gml", 2, 47, 407, 210)]
+    public void Point_of_presence_pairs_per_latency_tier_match_the_documentation(string file, int city, int region, int national, int beyond)
+    {
+        // docs/topologies.md quotes these counts; shortest-path latency with the default constants.
+        var topology = Import(file);
+        Assert.Equal((city, region, national, beyond, 0), ShortestPaths.Tiers(topology.Network));
+    }
+
     // Counted in the files: 66 edges, 4 of them to the coordinate-less stubs.
     private const int ChinanetLinksKept = 66 - 4;
 }
