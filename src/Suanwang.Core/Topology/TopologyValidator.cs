@@ -1,0 +1,193 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Suanwang.Core.Model;
+using Suanwang.Core.Network;
+
+namespace Suanwang.Core.Topologies;
+
+/// <summary>
+/// Checks a <see cref="TopologyDraft"/> and reports every problem with a topology-file path, so a
+/// reader can place each one on a line. Checks that need a well-formed graph (connectivity) run only
+/// when the nodes and links themselves are sound, to avoid a cascade of follow-on messages.
+/// </summary>
+internal static class TopologyValidator
+{
+    /// <summary>How many ids of one component a disconnection message lists before "…".</summary>
+    private const int ComponentPreview = 6;
+
+    /// <param name="draft">The parts to check.</param>
+    /// <param name="isKnownAcceleratorModel">Catalogue lookup; null accepts every model.</param>
+    /// <param name="checkConnectivity">False when a reader dropped unreadable nodes or links, which would make the graph look disconnected.</param>
+    public static (ImmutableArray<TopologyProblem> Problems, NetworkGraph? Network) Validate(
+        TopologyDraft draft, Func<string, bool>? isKnownAcceleratorModel, bool checkConnectivity = true)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var problems = new List<TopologyProblem>();
+        CheckConstants(draft.Constants, problems);
+        var nodeIds = CheckNodes(draft.Nodes, problems);
+        CheckLinks(draft.Links, nodeIds, problems);
+        var graphProblems = problems.Count;
+        var providerIds = CheckProviders(draft.Providers, problems);
+        CheckSites(draft, nodeIds, providerIds, isKnownAcceleratorModel, problems);
+
+        NetworkGraph? network = null;
+        if (graphProblems == 0)
+        {
+            var (graph, errors) = NetworkGraph.Create(draft.Nodes, draft.Links);
+            problems.AddRange(errors.Select(e => new TopologyProblem("links", e)));
+            network = graph;
+            if (checkConnectivity && graph is not null && graph.Components() is { Count: > 1 } components)
+                problems.Add(new TopologyProblem("links", DisconnectedMessage(components)));
+        }
+        return ([.. problems], problems.Count == 0 ? network : null);
+    }
+
+    /// <summary>"network is disconnected: 2 components: {A, B, …} and {X}".</summary>
+    internal static string DisconnectedMessage(IReadOnlyList<IReadOnlyList<string>> components)
+    {
+        var parts = components.Select(c => "{" + string.Join(", ", c.Take(ComponentPreview)) + (c.Count > ComponentPreview ? $", … ({c.Count} in all)" : "") + "}").ToList();
+        var listed = parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";
+        return $"network is disconnected: {components.Count} components: {listed}; every point of presence must be reachable from every other, so add links between them";
+    }
+
+    private static void CheckConstants(GeoLatency constants, List<TopologyProblem> problems)
+    {
+        if (!(constants.KmPerMs > 0) || !double.IsFinite(constants.KmPerMs))
+            problems.Add(new("constants.km_per_ms", $"km_per_ms is {Format(constants.KmPerMs)}; it must be a positive number (light in fibre covers about 200 km per ms)"));
+        if (!(constants.Inflation >= 1) || !double.IsFinite(constants.Inflation))
+            problems.Add(new("constants.inflation", $"inflation is {Format(constants.Inflation)}; it must be at least 1 (fibre is never shorter than the great circle)"));
+        if (!(constants.HopMs >= 0) || !double.IsFinite(constants.HopMs))
+            problems.Add(new("constants.hop_ms", $"hop_ms is {Format(constants.HopMs)}; it must be a number ≥ 0"));
+    }
+
+    private static HashSet<string> CheckNodes(ImmutableArray<PointOfPresence> nodes, List<TopologyProblem> problems)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = nodes[i];
+            if (string.IsNullOrWhiteSpace(node.Id))
+                problems.Add(new($"nodes[{i}].id", "a point of presence needs a non-empty id"));
+            else if (!ids.Add(node.Id))
+                problems.Add(new($"nodes[{i}].id", $"point of presence '{node.Id}' is defined twice"));
+            if (node.Location is { } location)
+            {
+                if (!(Math.Abs(location.Latitude) <= 90))
+                    problems.Add(new($"nodes[{i}].lat", $"point of presence '{node.Id}' has latitude {Format(location.Latitude)}; it must be within -90..90"));
+                if (!(Math.Abs(location.Longitude) <= 180))
+                    problems.Add(new($"nodes[{i}].lon", $"point of presence '{node.Id}' has longitude {Format(location.Longitude)}; it must be within -180..180"));
+            }
+        }
+        return ids;
+    }
+
+    private static void CheckLinks(ImmutableArray<NetworkLink> links, HashSet<string> nodeIds, List<TopologyProblem> problems)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < links.Length; i++)
+        {
+            var link = links[i];
+            var path = $"links[{i}]";
+            if (!ids.Add(link.Id))
+                problems.Add(new($"{path}.id", $"link '{link.Id}' is defined twice; give parallel links distinct ids"));
+            foreach (var end in new[] { link.A, link.B }.Distinct())
+            {
+                if (!nodeIds.Contains(end))
+                    problems.Add(new($"{path}.endpoints", $"link '{link.Id}' ends at unknown point of presence '{end}'"));
+            }
+            if (link.A == link.B)
+                problems.Add(new($"{path}.endpoints", $"link '{link.Id}' connects '{link.A}' to itself"));
+            if (link.Capacity.BitsPerSecond <= 0)
+                problems.Add(new($"{path}.capacity", $"link '{link.Id}' has capacity {link.Capacity}; it must be positive"));
+            if (!(link.LatencyMs >= 0) || !double.IsFinite(link.LatencyMs))
+                problems.Add(new($"{path}.latency", $"link '{link.Id}' has latency {Format(link.LatencyMs)} ms; it must be a finite number ≥ 0"));
+            if (link.PricePerGb.MinorUnits < 0)
+                problems.Add(new($"{path}.price_per_gb", $"link '{link.Id}' has price per GB {link.PricePerGb}; it must be ≥ 0"));
+        }
+    }
+
+    private static HashSet<string> CheckProviders(ImmutableArray<Provider> providers, List<TopologyProblem> problems)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < providers.Length; i++)
+        {
+            if (!ids.Add(providers[i].Id))
+                problems.Add(new($"providers[{i}].id", $"provider '{providers[i].Id}' is defined twice"));
+        }
+        return ids;
+    }
+
+    private static void CheckSites(
+        TopologyDraft draft, HashSet<string> nodeIds, HashSet<string> providerIds,
+        Func<string, bool>? isKnownAcceleratorModel, List<TopologyProblem> problems)
+    {
+        var siteIds = new HashSet<string>(StringComparer.Ordinal);
+        var poolIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < draft.Sites.Length; i++)
+        {
+            var site = draft.Sites[i];
+            var path = $"sites[{i}]";
+            if (string.IsNullOrWhiteSpace(site.Id))
+                problems.Add(new($"{path}.id", "a site needs a non-empty id"));
+            else if (!siteIds.Add(site.Id))
+                problems.Add(new($"{path}.id", $"site '{site.Id}' is defined twice"));
+            if (draft.Nodes.Length > 0)
+            {
+                // Without a network every site sits on one point (DESIGN §10), so 'at' is only checked when there is one.
+                if (site.AttachedTo is null)
+                    problems.Add(new($"{path}.at", $"site '{site.Id}' needs 'at': the point of presence it attaches to"));
+                else if (!nodeIds.Contains(site.AttachedTo))
+                    problems.Add(new($"{path}.at", $"site '{site.Id}' is attached to unknown point of presence '{site.AttachedTo}'{Suggest(site.AttachedTo, nodeIds)}"));
+            }
+            if (providerIds.Count > 0 && !providerIds.Contains(site.ProviderId))
+                problems.Add(new($"{path}.provider", $"site '{site.Id}' names unknown provider '{site.ProviderId}'; known providers: {string.Join(", ", providerIds.Order(StringComparer.Ordinal))}"));
+            if (string.IsNullOrWhiteSpace(site.Jurisdiction))
+                problems.Add(new($"{path}.jurisdiction", $"site '{site.Id}' needs a jurisdiction such as CN"));
+            for (var j = 0; j < site.Pools.Length; j++)
+            {
+                var pool = site.Pools[j];
+                var poolPath = $"{path}.pools[{j}]";
+                if (string.IsNullOrWhiteSpace(pool.Id))
+                    problems.Add(new($"{poolPath}.id", $"a pool of site '{site.Id}' needs a non-empty id"));
+                else if (!poolIds.TryAdd(pool.Id, site.Id))
+                    problems.Add(new($"{poolPath}.id", $"pool '{pool.Id}' is defined twice (also in site '{poolIds[pool.Id]}')"));
+                problems.AddRange(CheckPool(pool, poolPath, isKnownAcceleratorModel));
+            }
+        }
+    }
+
+    /// <summary>The value checks of one pool, with paths under <paramref name="path"/>.</summary>
+    internal static IEnumerable<TopologyProblem> CheckPool(Pool pool, string path, Func<string, bool>? isKnownAcceleratorModel)
+    {
+        var name = $"pool '{pool.Id}'";
+        if (pool.NodeCount < 1)
+            yield return new($"{path}.nodes", $"{name} has {pool.NodeCount} nodes; it needs at least 1");
+        if (pool.Node.Cores < 1)
+            yield return new($"{path}.node.cpu", $"{name} has {pool.Node.Cores} CPU cores per node; it needs at least 1");
+        if (pool.Node.Memory.Bytes <= 0)
+            yield return new($"{path}.node.memory", $"{name} has {pool.Node.Memory} of memory per node; it must be more than zero");
+        if (pool.Node.Accelerators is { } accelerators)
+        {
+            if (accelerators.Count < 1)
+                yield return new($"{path}.node.accelerators.count", $"{name} has {accelerators.Count} accelerators per node; write at least 1, or leave 'accelerators' out for CPU-only nodes");
+            if (isKnownAcceleratorModel is not null && !isKnownAcceleratorModel(accelerators.Model))
+                yield return new($"{path}.node.accelerators.model", $"{name} uses accelerator model '{accelerators.Model}', which is not in the device catalogue");
+        }
+        if (pool.PricePerCuHour.MinorUnits < 0)
+            yield return new($"{path}.price_per_cu_hour", $"{name} has price {pool.PricePerCuHour} per CU-hour; it must be ≥ 0");
+        if (!(pool.Pue >= 1) || !double.IsFinite(pool.Pue))
+            yield return new($"{path}.pue", $"{name} has PUE {Format(pool.Pue)}; power usage effectiveness is at least 1 (total facility power ÷ IT power)");
+        if (!(pool.CarbonGramsPerKwh >= 0) || !double.IsFinite(pool.CarbonGramsPerKwh))
+            yield return new($"{path}.carbon_g_per_kwh", $"{name} has carbon intensity {Format(pool.CarbonGramsPerKwh)} g/kWh; it must be ≥ 0");
+    }
+
+    private static string Suggest(string unknown, HashSet<string> known)
+    {
+        var close = known.Where(k => k.StartsWith(unknown[..Math.Min(3, unknown.Length)], StringComparison.OrdinalIgnoreCase)
+                || string.Equals(k.Replace(" ", "", StringComparison.Ordinal), unknown.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).Take(5).ToList();
+        return close.Count > 0 ? $"; did you mean {string.Join(" or ", close.Select(c => $"'{c}'"))}?" : "";
+    }
+
+    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
