@@ -89,17 +89,18 @@ public sealed class PathFinder
     {
         var n = _index.NodeCount;
         var latencies = new long[n * n];
+        var search = new ShortestPathSearch(_index);
         for (var from = 0; from < n; from++)
-            Array.Copy(Tree(from).LatencyNs, 0, latencies, from * n, n);
+            Array.Copy(Tree(from, search).LatencyNs, 0, latencies, from * n, n);
         return new LatencyMatrix(_index.Graph.Nodes.Select(node => node.Id).ToImmutableArray(), latencies);
     }
 
-    private SourceTree Tree(int source)
+    private SourceTree Tree(int source, ShortestPathSearch? search = null)
     {
         var tree = Volatile.Read(ref _trees[source]);
         if (tree is not null)
             return tree;
-        var search = new ShortestPathSearch(_index);
+        search ??= new ShortestPathSearch(_index);
         search.Run(source, -1, useBlocks: false);
         var n = _index.NodeCount;
         var latency = new long[n];
