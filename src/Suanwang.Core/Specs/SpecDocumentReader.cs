@@ -104,7 +104,7 @@ public static class SpecDocumentReader
         {
             var isNull = scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
             node = new SpecScalar(isNull ? null : scalar.Value, position);
-            anchor = scalar.Anchor.Value;
+            anchor = scalar.Anchor.IsEmpty ? "" : scalar.Anchor.Value;
         }
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
@@ -112,7 +112,7 @@ public static class SpecDocumentReader
             while (!parser.TryConsume<SequenceEnd>(out _))
                 items.Add(ReadYamlNode(parser, anchors, source, $"{path}[{items.Count}]", errors));
             node = new SpecSequence(items.ToImmutable(), position);
-            anchor = sequenceStart.Anchor.Value;
+            anchor = sequenceStart.Anchor.IsEmpty ? "" : sequenceStart.Anchor.Value;
         }
         else
         {
@@ -136,7 +136,7 @@ public static class SpecDocumentReader
                     entries.Add(KeyValuePair.Create(key, value));
             }
             node = new SpecMapping(entries.ToImmutable(), position);
-            anchor = mappingStart.Anchor.Value;
+            anchor = mappingStart.Anchor.IsEmpty ? "" : mappingStart.Anchor.Value;
         }
         if (!string.IsNullOrEmpty(anchor))
             anchors[anchor] = node;
