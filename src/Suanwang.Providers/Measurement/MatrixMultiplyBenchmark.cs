@@ -42,10 +42,16 @@ public static class MatrixMultiplyBenchmark
             fp64Single, fp64All, fp32Single, fp32All, bandwidth, total.Elapsed);
     }
 
-    /// <summary>Checks the blocked kernel against the naive product on shapes that exercise every edge path; throws when they differ.</summary>
+    /// <summary>Checks the blocked kernel against the naive product on shapes that exercise every edge path and block boundary; throws when they differ.</summary>
     internal static void VerifyKernel<T>(int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        (int M, int K, int N)[] shapes = [(37, 53, 29), (1, 1, 1), (5, 300, 3), (67, 45, 2 * Vector<T>.Count + 3)];
+        var w = Vector<T>.Count;
+        (int M, int K, int N)[] shapes =
+        [
+            (37, 53, 29), (1, 1, 1), (5, 300, 3), (67, 45, 2 * w + 3),
+            (9, 2 * GemmKernel.DepthBlock + 5, 4 * w + 5),    // several depth blocks through packed strips
+            (6, 20, GemmKernel.ColumnBlock + 2 * w + 1),     // several column blocks
+        ];
         foreach (var (m, k, n) in shapes)
         {
             var a = RandomMatrix<T>(m * k, Seed);

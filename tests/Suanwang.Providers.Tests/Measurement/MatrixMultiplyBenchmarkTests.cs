@@ -15,6 +15,7 @@ public class MatrixMultiplyBenchmarkTests
         { 4, 300, 2 * Vector<double>.Count, 1 },   // exactly one 4-row, 2-vector tile, depth over one block
         { 7, 257, 2 * Vector<float>.Count + 1, 3 }, // row, column and depth remainders at once
         { 64, 3, 259, 2 },                          // more columns than one column block
+        { 9, 517, 4 * Vector<float>.Count + 5, 2 },  // several depth blocks through packed strips
         { 5, 0, 6, 1 },                              // empty depth: C stays as it was
     };
 
