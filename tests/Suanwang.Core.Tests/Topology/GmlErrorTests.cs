@@ -120,7 +120,7 @@ public sealed class GmlErrorTests
     [Fact]
     public void Invalid_constants_are_reported_not_thrown()
     {
-        var options = new GmlImportOptions { Constants = new Network.GeoLatency(0, 0.5, -1) };
+        var options = new GmlImportOptions { Constants = new global::Suanwang.Core.Network.GeoLatency(0, 0.5, -1) };
         var result = GmlTopologyImporter.Import(Good, "t.gml", options);
         Assert.False(result.Success);
         Assert.Contains(result.Errors, e => e.Message.Contains("km_per_ms"));

@@ -1,0 +1,237 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Suanwang.Core.Model;
+using Suanwang.Core.Specs;
+using Suanwang.Core.Topologies;
+
+namespace Suanwang.Simulation.Scenarios;
+
+/// <summary>The outcome of reading a scenario file's text: the spec (when it binds) and the binder holding errors and field positions.</summary>
+/// <param name="Spec">The scenario as written, or null when the file has errors.</param>
+/// <param name="Binder">Errors so far and the position of every field read, for later checks to point into the file.</param>
+public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder);
+
+/// <summary>
+/// Binds the text of a scenario file (<c>kind: Scenario</c>, DESIGN §10) into a <see cref="ScenarioSpec"/>,
+/// collecting every syntax, unit and unknown-field error with its line. It reads no other file:
+/// <see cref="ScenarioLoader"/> resolves the topology, traces and job files it names.
+/// </summary>
+public static class ScenarioReader
+{
+    /// <summary>The only <c>apiVersion</c> understood.</summary>
+    public const string ApiVersion = "suanwang/v1";
+
+    /// <summary>The synthetic workload mixes the generator knows.</summary>
+    public static ImmutableArray<string> Mixes { get; } = ["ai-training", "inference", "hpc", "analytics", "mixed"];
+
+    /// <summary>Reads <paramref name="text"/>; <paramref name="source"/> labels errors.</summary>
+    public static ScenarioReadResult Read(string text, string source)
+    {
+        var binder = new SpecBinder(source);
+        var read = SpecDocumentReader.Read(text, source);
+        foreach (var error in read.Errors)
+            binder.Error(null, error.Path, error.Message);
+        if (!read.Errors.IsEmpty)
+            return Failed(binder, read.Errors);
+        if (read.Documents.Length != 1)
+        {
+            binder.Error(null, "", $"expected exactly one document of kind Scenario, found {read.Documents.Length}");
+            return new ScenarioReadResult(null, binder);
+        }
+        var root = binder.Mapping(read.Documents[0], "");
+        if (root is null)
+            return new ScenarioReadResult(null, binder);
+
+        if (root.Text("apiVersion", required: true) is { } version && version != ApiVersion)
+            binder.Error(root.Node("apiVersion"), "apiVersion", $"unsupported apiVersion '{version}'; expected {ApiVersion}");
+        if (root.Text("kind", required: true) is { } kind && kind != "Scenario")
+            binder.Error(root.Node("kind"), "kind", $"kind is '{kind}'; expected Scenario");
+        var name = root.Text("name", required: true) ?? "";
+        var seed = root.LongInteger("seed") ?? 0;
+        var horizon = root.Duration("horizon");
+        if (horizon is { } h && h <= TimeSpan.Zero)
+            binder.ErrorAt("horizon", "the horizon must be positive");
+        var topology = BindTopology(root.Mapping("topology"));
+        var sites = SiteSpecBinder.BindSites(binder, root.Node("sites"), "sites");
+        var datasets = BindDatasets(root);
+        var workloads = BindWorkloads(root);
+        var failures = BindFailures(root);
+        var policies = BindPolicies(root);
+        root.Done();
+
+        var spec = new ScenarioSpec(name, seed, horizon, topology, sites, datasets, workloads, failures, policies);
+        return new ScenarioReadResult(binder.IsValid ? spec : null, binder);
+    }
+
+    private static ScenarioReadResult Failed(SpecBinder binder, ImmutableArray<SpecError> errors)
+    {
+        // Syntax errors carry their own positions; rebuild the binder so they keep them.
+        var fresh = new SpecBinder(binder.Source);
+        foreach (var e in errors)
+            fresh.Error(e.Position is { } p ? new SpecScalar(null, p) : null, e.Path, e.Message);
+        return new ScenarioReadResult(null, fresh);
+    }
+
+    private static ScenarioTopology BindTopology(MappingBinder? fields)
+    {
+        var defaults = new ScenarioTopology(null, null, Bandwidth.FromGbps(100), 1.5, new Money(5, "CNY"));
+        if (fields is null)
+            return defaults;
+        var preset = fields.Text("preset");
+        var gml = fields.Text("gml");
+        var capacity = fields.Bandwidth("link_capacity");
+        var inflation = fields.Real("inflation", min: 1);
+        var price = fields.Money("price_per_gb");
+        fields.Done();
+        if (preset is not null && gml is not null)
+            fields.Binder.ErrorAt(fields.PathOf("gml"), "give either 'preset' or 'gml', not both");
+        if (preset is not null && !TopologyPresets.Exists(preset))
+            fields.Binder.ErrorAt(fields.PathOf("preset"), $"unknown topology preset '{preset}'; known presets: {string.Join(", ", TopologyPresets.Names)}");
+        if (capacity is { BitsPerSecond: 0 })
+            fields.Binder.ErrorAt(fields.PathOf("link_capacity"), "link capacity must be positive");
+        return new ScenarioTopology(preset, gml, capacity ?? defaults.LinkCapacity, inflation ?? defaults.Inflation, price ?? defaults.PricePerGb);
+    }
+
+    private static ImmutableArray<Dataset> BindDatasets(MappingBinder root)
+    {
+        var result = ImmutableArray.CreateBuilder<Dataset>();
+        foreach (var (node, path) in root.Items("datasets"))
+        {
+            var fields = root.Binder.Mapping(node, path);
+            if (fields is null)
+                continue;
+            var id = fields.Text("id", required: true);
+            var size = fields.Size("size", required: true);
+            var replicas = fields.Strings("replicas", required: true);
+            var jurisdictions = fields.Strings("jurisdictions");
+            var owner = fields.Text("owner", required: true);
+            fields.Done();
+            if (size is { Bytes: 0 })
+                root.Binder.ErrorAt(fields.PathOf("size"), "a dataset must have a positive size");
+            if (replicas.IsEmpty && fields.Has("replicas"))
+                root.Binder.ErrorAt(fields.PathOf("replicas"), $"dataset '{id}' has no replica; list at least one site");
+            if (id is not null && size is not null && owner is not null)
+                result.Add(new Dataset(id, owner, size.Value, replicas, jurisdictions));
+        }
+        return result.ToImmutable();
+    }
+
+    private static ImmutableArray<WorkloadSource> BindWorkloads(MappingBinder root)
+    {
+        var result = ImmutableArray.CreateBuilder<WorkloadSource>();
+        foreach (var (node, path) in root.Items("workloads"))
+        {
+            var fields = root.Binder.Mapping(node, path);
+            if (fields is null)
+                continue;
+            var workload = fields.Has("swf") ? (WorkloadSource?)BindSwf(fields)
+                : fields.Has("generate") ? BindGenerated(fields)
+                : fields.Has("jobs") ? new RecordedWorkload(fields.Text("jobs", required: true) ?? "")
+                : null;
+            if (workload is null)
+                root.Binder.Error(node, path, "a workload needs one of 'swf', 'generate' or 'jobs'");
+            fields.Done();
+            if (workload is not null)
+                result.Add(workload);
+        }
+        return result.ToImmutable();
+    }
+
+    private static SwfWorkload BindSwf(MappingBinder fields)
+    {
+        var path = fields.Text("swf", required: true) ?? "";
+        var site = fields.Text("site", required: true) ?? "";
+        var perNode = fields.WholeNumber("processors_per_node", min: 1) ?? 1;
+        var limit = fields.WholeNumber("limit", min: 1);
+        return new SwfWorkload(path, site, perNode, limit);
+    }
+
+    private static GeneratedWorkload? BindGenerated(MappingBinder outer)
+    {
+        var fields = outer.Mapping("generate", required: true);
+        if (fields is null)
+            return null;
+        var mix = fields.Text("mix", required: true);
+        var jobs = fields.WholeNumber("jobs", required: true, min: 1);
+        var rateNode = fields.Node("rate", required: true);
+        var rate = rateNode is null ? null : fields.Binder.Parse(rateNode, fields.PathOf("rate"), ParseRate);
+        var users = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
+        if (fields.Mapping("users") is { } userFields && fields.Node("users") is SpecMapping userMap)
+        {
+            foreach (var (key, _) in userMap.Entries)
+            {
+                if (userFields.Real(key.Value!, min: 0) is { } share)
+                    users[key.Value!] = share;
+            }
+            userFields.Done();
+            if (users.Count > 0 && Math.Abs(users.Values.Sum() - 1) > 1e-6)
+                fields.Binder.ErrorAt(fields.PathOf("users"), $"user shares add up to {users.Values.Sum().ToString("0.###", CultureInfo.InvariantCulture)}; they must add up to 1");
+        }
+        fields.Done();
+        if (mix is not null && !Mixes.Contains(mix))
+            fields.Binder.ErrorAt(fields.PathOf("mix"), $"unknown mix '{mix}'; known mixes: {string.Join(", ", Mixes)}");
+        return mix is null || jobs is null || rate is null ? null : new GeneratedWorkload(mix, jobs.Value, rate.Value, users.ToImmutable());
+    }
+
+    /// <summary>Parses an arrival rate such as <c>20/h</c>, <c>1.5/m</c> or <c>300/d</c> into arrivals per hour.</summary>
+    public static ParseResult<double> ParseRate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('/', 2, StringSplitOptions.TrimEntries);
+        var perHour = parts.Length == 2 ? parts[1] switch { "s" => 3600.0, "m" => 60.0, "h" => 1.0, "d" => 1 / 24.0, _ => double.NaN } : double.NaN;
+        if (double.IsNaN(perHour) || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var count) || !double.IsFinite(count))
+            return ParseResult.Fail<double>($"'{text}' is not a rate; expected a count per unit such as 20/h (units: s, m, h, d)");
+        return count > 0 ? ParseResult.Ok(count * perHour) : ParseResult.Fail<double>($"rate '{text}' must be positive");
+    }
+
+    private static ImmutableArray<FailureSpec> BindFailures(MappingBinder root)
+    {
+        var result = ImmutableArray.CreateBuilder<FailureSpec>();
+        foreach (var (node, path) in root.Items("failures"))
+        {
+            var fields = root.Binder.Mapping(node, path);
+            if (fields is null)
+                continue;
+            var site = fields.Text("site");
+            var link = fields.Has("link") ? fields.Strings("link") : [];
+            var at = fields.Duration("at", required: true);
+            var duration = fields.Duration("for", required: true);
+            var capacityNode = fields.Node("capacity");
+            var fraction = capacityNode is null ? 0 : fields.Binder.Parse(capacityNode, fields.PathOf("capacity"), ParsePercent);
+            fields.Done();
+            if ((site is null) == link.IsEmpty)
+                root.Binder.Error(node, path, "a failure names either a 'site' or a 'link: [A, B]'");
+            else if (!link.IsEmpty && link.Length != 2)
+                root.Binder.ErrorAt(fields.PathOf("link"), $"a link is given by its two ends, found {link.Length}");
+            else if (site is not null && capacityNode is not null)
+                root.Binder.ErrorAt(fields.PathOf("capacity"), "'capacity' applies to link failures only; a site failure takes the whole site down");
+            if (at is null || duration is null || fraction is null)
+                continue;
+            if (site is not null)
+                result.Add(new SiteFailure(site, at.Value, duration.Value));
+            else if (link.Length == 2)
+                result.Add(new LinkFailure(link[0], link[1], at.Value, duration.Value, fraction.Value));
+        }
+        return result.ToImmutable();
+    }
+
+    private static ParseResult<double> ParsePercent(string text)
+    {
+        var trimmed = text.Trim();
+        var ok = trimmed.EndsWith('%') && double.TryParse(trimmed[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) && percent is >= 0 and <= 100;
+        return ok ? ParseResult.Ok(double.Parse(trimmed[..^1], CultureInfo.InvariantCulture) / 100) : ParseResult.Fail<double>($"'{text}' is not a percentage from 0% to 100%");
+    }
+
+    private static ImmutableArray<string> BindPolicies(MappingBinder root)
+    {
+        var policies = root.Strings("policies");
+        for (var i = 0; i < policies.Length; i++)
+        {
+            if (!PolicyNames.All.Contains(policies[i]))
+                root.Binder.ErrorAt($"policies[{i}]", $"unknown policy '{policies[i]}'; known policies: {string.Join(", ", PolicyNames.All)}");
+            else if (policies.IndexOf(policies[i]) < i)
+                root.Binder.ErrorAt($"policies[{i}]", $"policy '{policies[i]}' is listed twice");
+        }
+        return policies.IsEmpty ? ["network-aware"] : policies;
+    }
+}
