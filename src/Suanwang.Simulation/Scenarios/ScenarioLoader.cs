@@ -52,15 +52,12 @@ public static class ScenarioLoader
         if (baseTopology is null)
             return new ScenarioLoadResult(null, [.. binder.Errors, .. extraErrors]);
 
-        var topology = MergeSites(spec, baseTopology, binder, isKnownAcceleratorModel);
-        if (topology is not null)
-        {
-            CheckDatasets(spec, topology, binder);
-            CheckWorkloads(spec, topology, baseDirectory, binder, extraErrors, isKnownAcceleratorModel);
-            CheckFailures(spec, topology, binder);
-        }
-        var errors = binder.Errors.Concat(extraErrors).ToImmutableArray();
-        return errors.IsEmpty && topology is not null
+        var topology = MergeSites(spec, read.SiteIndices, baseTopology, binder, isKnownAcceleratorModel) ?? baseTopology;
+        CheckDatasets(spec, topology, binder);
+        CheckWorkloads(spec, topology, baseDirectory, binder, extraErrors, isKnownAcceleratorModel);
+        CheckFailures(spec, topology, binder);
+        var errors = binder.Errors.Concat(extraErrors).OrderBy(e => e.Source != source).ThenBy(e => e.Position?.Line ?? 0).ThenBy(e => e.Position?.Column ?? 0).ToImmutableArray();
+        return errors.IsEmpty
             ? new ScenarioLoadResult(new Scenario(spec with { Sites = topology.Sites }, topology, topology.Warnings), [])
             : new ScenarioLoadResult(null, errors);
     }
@@ -106,14 +103,15 @@ public static class ScenarioLoader
         PricePerGb = spec.PricePerGb,
     };
 
-    private static Topology? MergeSites(ScenarioSpec spec, Topology baseTopology, SpecBinder binder, Func<string, bool>? isKnownModel)
+    private static Topology? MergeSites(ScenarioSpec spec, ImmutableArray<int> siteIndices, Topology baseTopology, SpecBinder binder, Func<string, bool>? isKnownModel)
     {
         var draft = baseTopology.ToDraft();
         var sites = draft.Sites.ToList();
         var scenarioIndexOf = new Dictionary<int, int>();
-        for (var j = 0; j < spec.Sites.Length; j++)
+        for (var k = 0; k < spec.Sites.Length; k++)
         {
-            var site = spec.Topology.IsFlat ? spec.Sites[j] with { AttachedTo = FlatPointOfPresence } : spec.Sites[j];
+            var j = siteIndices[k];
+            var site = spec.Topology.IsFlat ? spec.Sites[k] with { AttachedTo = FlatPointOfPresence } : spec.Sites[k];
             if (!spec.Topology.IsFlat && site.AttachedTo is null)
             {
                 binder.ErrorAt($"sites[{j}]", $"site '{site.Id}' needs 'at': the point of presence it attaches to");
@@ -132,7 +130,7 @@ public static class ScenarioLoader
         var (topology, problems) = Topology.Create(draft with { Sites = [.. sites], Providers = providers }, isKnownModel);
         foreach (var problem in problems)
             binder.ErrorAt(ToScenarioPath(problem.Path, scenarioIndexOf), problem.Message);
-        return binder.IsValid ? topology : null;
+        return topology;
     }
 
     /// <summary>Maps <c>sites[i]…</c> of the merged topology back to the scenario's <c>sites[j]…</c>; other problems belong to the topology source.</summary>
@@ -151,6 +149,8 @@ public static class ScenarioLoader
         for (var i = 0; i < spec.Datasets.Length; i++)
         {
             var dataset = spec.Datasets[i];
+            if (dataset.Id.Length == 0)
+                continue;
             if (spec.Datasets.Take(i).Any(d => d.Id == dataset.Id))
                 binder.ErrorAt($"datasets[{i}].id", $"dataset '{dataset.Id}' is defined twice");
             for (var r = 0; r < dataset.ReplicaSites.Length; r++)
@@ -181,7 +181,7 @@ public static class ScenarioLoader
                     foreach (var city in generated.Users.Keys.Where(c => topology.FindPointOfPresence(c) is null))
                         binder.ErrorAt($"workloads[{i}].generate.users.{city}", $"unknown user location '{city}'; it must be a point of presence of the topology");
                     break;
-                case RecordedWorkload recorded:
+                case RecordedWorkload recorded when recorded.Path.Length > 0:
                     var full = Resolve(baseDirectory, recorded.Path);
                     if (!File.Exists(full))
                     {
@@ -200,7 +200,7 @@ public static class ScenarioLoader
         {
             switch (spec.Failures[i])
             {
-                case SiteFailure site when topology.FindSite(site.Site) is null:
+                case SiteFailure site when site.Site.Length > 0 && topology.FindSite(site.Site) is null:
                     binder.ErrorAt($"failures[{i}].site", $"unknown site '{site.Site}'");
                     break;
                 case LinkFailure link when !topology.Network.Links.Any(l => (l.A, l.B) == (link.A, link.B) || (l.A, l.B) == (link.B, link.A)):

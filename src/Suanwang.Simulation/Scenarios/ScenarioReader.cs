@@ -7,9 +7,14 @@ using Suanwang.Core.Topologies;
 namespace Suanwang.Simulation.Scenarios;
 
 /// <summary>The outcome of reading a scenario file's text: the spec (when it binds) and the binder holding errors and field positions.</summary>
-/// <param name="Spec">The scenario as written, or null when the file has errors.</param>
+/// <param name="Spec">
+/// The scenario as far as it could be bound, or null when the file could not be parsed at all. Items
+/// with errors are left out, so later reference checks still run and all problems are reported at once;
+/// the spec is usable only when <see cref="SpecBinder.IsValid"/> holds.
+/// </param>
 /// <param name="Binder">Errors so far and the position of every field read, for later checks to point into the file.</param>
-public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder);
+/// <param name="SiteIndices">For each site of the spec, its index in the file's <c>sites:</c> list (sites with errors are left out of the spec).</param>
+public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder, ImmutableArray<int> SiteIndices);
 
 /// <summary>
 /// Binds the text of a scenario file (<c>kind: Scenario</c>, DESIGN §10) into a <see cref="ScenarioSpec"/>,
@@ -36,11 +41,11 @@ public static class ScenarioReader
         if (read.Documents.Length != 1)
         {
             binder.Error(null, "", $"expected exactly one document of kind Scenario, found {read.Documents.Length}");
-            return new ScenarioReadResult(null, binder);
+            return new ScenarioReadResult(null, binder, []);
         }
         var root = binder.Mapping(read.Documents[0], "");
         if (root is null)
-            return new ScenarioReadResult(null, binder);
+            return new ScenarioReadResult(null, binder, []);
 
         if (root.Text("apiVersion", required: true) is { } version && version != ApiVersion)
             binder.Error(root.Node("apiVersion"), "apiVersion", $"unsupported apiVersion '{version}'; expected {ApiVersion}");
@@ -52,15 +57,24 @@ public static class ScenarioReader
         if (horizon is { } h && h <= TimeSpan.Zero)
             binder.ErrorAt("horizon", "the horizon must be positive");
         var topology = BindTopology(root.Mapping("topology"));
-        var sites = SiteSpecBinder.BindSites(binder, root.Node("sites"), "sites");
+        var sites = ImmutableArray.CreateBuilder<Site>();
+        var siteIndices = ImmutableArray.CreateBuilder<int>();
+        foreach (var (item, itemPath) in binder.Items(root.Node("sites"), "sites"))
+        {
+            if (SiteSpecBinder.BindSite(binder, item, itemPath) is { } site)
+            {
+                sites.Add(site);
+                siteIndices.Add(int.Parse(itemPath.AsSpan(6, itemPath.Length - 7), CultureInfo.InvariantCulture));
+            }
+        }
         var datasets = BindDatasets(root);
         var workloads = BindWorkloads(root);
         var failures = BindFailures(root);
         var policies = BindPolicies(root);
         root.Done();
 
-        var spec = new ScenarioSpec(name, seed, horizon, topology, sites, datasets, workloads, failures, policies);
-        return new ScenarioReadResult(binder.IsValid ? spec : null, binder);
+        var spec = new ScenarioSpec(name, seed, horizon, topology, sites.ToImmutable(), datasets, workloads, failures, policies);
+        return new ScenarioReadResult(spec, binder, siteIndices.ToImmutable());
     }
 
     private static ScenarioReadResult Failed(SpecBinder binder, ImmutableArray<SpecError> errors)
@@ -69,7 +83,7 @@ public static class ScenarioReader
         var fresh = new SpecBinder(binder.Source);
         foreach (var e in errors)
             fresh.Error(e.Position is { } p ? new SpecScalar(null, p) : null, e.Path, e.Message);
-        return new ScenarioReadResult(null, fresh);
+        return new ScenarioReadResult(null, fresh, []);
     }
 
     private static ScenarioTopology BindTopology(MappingBinder? fields)
@@ -110,8 +124,8 @@ public static class ScenarioReader
                 root.Binder.ErrorAt(fields.PathOf("size"), "a dataset must have a positive size");
             if (replicas.IsEmpty && fields.Has("replicas"))
                 root.Binder.ErrorAt(fields.PathOf("replicas"), $"dataset '{id}' has no replica; list at least one site");
-            if (id is not null && size is not null && owner is not null)
-                result.Add(new Dataset(id, owner, size.Value, replicas, jurisdictions));
+            // Keep every item, with placeholders for fields in error, so later checks address the right index.
+            result.Add(new Dataset(id ?? "", owner ?? "", size ?? ByteSize.Zero, replicas, jurisdictions));
         }
         return result.ToImmutable();
     }
@@ -128,11 +142,11 @@ public static class ScenarioReader
                 : fields.Has("generate") ? BindGenerated(fields)
                 : fields.Has("jobs") ? new RecordedWorkload(fields.Text("jobs", required: true) ?? "")
                 : null;
-            if (workload is null)
+            if (workload is null && !fields.Has("generate"))
                 root.Binder.Error(node, path, "a workload needs one of 'swf', 'generate' or 'jobs'");
             fields.Done();
-            if (workload is not null)
-                result.Add(workload);
+            // Keep every item (a placeholder when it is in error) so later checks address the right index.
+            result.Add(workload ?? new RecordedWorkload(""));
         }
         return result.ToImmutable();
     }
@@ -205,12 +219,10 @@ public static class ScenarioReader
                 root.Binder.ErrorAt(fields.PathOf("link"), $"a link is given by its two ends, found {link.Length}");
             else if (site is not null && capacityNode is not null)
                 root.Binder.ErrorAt(fields.PathOf("capacity"), "'capacity' applies to link failures only; a site failure takes the whole site down");
-            if (at is null || duration is null || fraction is null)
-                continue;
-            if (site is not null)
-                result.Add(new SiteFailure(site, at.Value, duration.Value));
-            else if (link.Length == 2)
-                result.Add(new LinkFailure(link[0], link[1], at.Value, duration.Value, fraction.Value));
+            // Keep every item (a placeholder when it is in error) so later checks address the right index.
+            result.Add(site is not null || link.Length != 2
+                ? new SiteFailure(site ?? "", at ?? TimeSpan.Zero, duration ?? TimeSpan.Zero)
+                : new LinkFailure(link[0], link[1], at ?? TimeSpan.Zero, duration ?? TimeSpan.Zero, fraction ?? 0));
         }
         return result.ToImmutable();
     }
