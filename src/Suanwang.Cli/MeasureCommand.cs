@@ -54,7 +54,8 @@ internal static class MeasureCommand
                     Fp32SingleThread = result.Fp32SingleThread,
                     Fp32AllThreads = result.Fp32AllThreads,
                 },
-                MemoryBandwidthGbps = result.MemoryBandwidthGBps,
+                // Gigabytes per second (memory), not gigabits (network): hence not "_gbps".
+                MemoryBandwidthGBPerS = result.MemoryBandwidthGBps,
                 ElapsedSeconds = result.Elapsed.TotalSeconds,
                 Ratings = ratings.Select(r => new
                 {
@@ -69,7 +70,7 @@ internal static class MeasureCommand
             return ExitCodes.Ok;
         }
 
-        var table = new Table().Title(Invariant($"GEMM {result.Size}×{result.Size}, {result.Repetitions} repetitions, Vector<T> {result.VectorBits} bits{(result.HardwareAccelerated ? "" : " (not accelerated)")}"))
+        var table = new Table().Title(Invariant($"GEMM {result.Size}×{result.Size}, {CliText.Count(result.Repetitions, "repetition")}, Vector<T> {result.VectorBits} bits{(result.HardwareAccelerated ? "" : " (not accelerated)")}"))
             .AddColumns("measurement", "threads", "median", "min", "max", "spread");
         void Row(string name, RepeatedMeasurement m, string unit) => table.AddRow(name, Invariant($"{m.Threads}"),
             Invariant($"{m.Median:0.0} {unit}"), Invariant($"{m.Min:0.0}"), Invariant($"{m.Max:0.0}"), Invariant($"{m.RelativeSpread * 100:0.0}%"));
@@ -85,13 +86,22 @@ internal static class MeasureCommand
         foreach (var (workload, rating) in ratings)
         {
             if (rating.Value is { } v)
-                grades.AddRow(SpecEnums.Name(workload), Invariant($"{v.ComputeUnits:0.###}"), v.Grade.ToString(), SpecEnums.Name(v.Basis), Markup.Escape(string.Join("; ", v.Notes)));
+                grades.AddRow(SpecEnums.Name(workload), FormatComputeUnits(v.ComputeUnits), v.Grade.ToString(), SpecEnums.Name(v.Basis), Markup.Escape(string.Join("; ", v.Notes)));
             else
                 grades.AddRow(SpecEnums.Name(workload), "-", "-", "-", Markup.Escape(rating.Error ?? ""));
         }
         console.Ansi.Write(grades);
         console.Ansi.WriteLine(Invariant($"measured in {result.Elapsed.TotalSeconds:0.0} s on {result.LogicalProcessors} logical processors"));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Three significant digits, so a laptop's 0.0004 CU does not print as "0".</summary>
+    private static string FormatComputeUnits(double cu)
+    {
+        if (cu <= 0 || !double.IsFinite(cu))
+            return cu.ToString(CultureInfo.InvariantCulture);
+        var decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(cu)), 0, 12);
+        return Math.Round(cu, decimals).ToString("0.############", CultureInfo.InvariantCulture);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Suanwang.Cli;
 
@@ -17,9 +18,9 @@ internal static class SuanwangCommand
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
-                error.WriteLine($"usage error: {e.Message}");
-            error.WriteLine("Run 'suanwang --help' for usage.");
+            foreach (var message in UsageErrors(parse))
+                error.WriteLine($"usage error: {message}");
+            error.WriteLine($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
             return ExitCodes.Usage;
         }
         try
@@ -32,6 +33,47 @@ internal static class SuanwangCommand
             error.WriteLine($"error: internal failure: {ex.GetType().Name}: {ex.Message} (set SUANWANG_DEBUG=1 for details)");
             return ExitCodes.InvalidInput;
         }
+    }
+
+    /// <summary>
+    /// The parser's errors, reworded where its own text confuses: a group command without its
+    /// subcommand gets one line naming the subcommands (not "Required command was not provided"
+    /// next to "Unrecognized command"), and .NET type names become words.
+    /// </summary>
+    private static IEnumerable<string> UsageErrors(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        if (command.Action is null && command.Subcommands.Count > 0)
+        {
+            var path = CommandPath(parse.CommandResult);
+            var choices = string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            if (parse.UnmatchedTokens.Count == 0)
+                return [$"'{path}' needs a command: {choices}"];
+            return parse.UnmatchedTokens.Select(token => token.StartsWith('-')
+                ? $"unknown option '{token}' for '{path}'; its commands are: {choices}"
+                : $"unknown command '{token}' for '{path}'; its commands are: {choices}");
+        }
+        var unknown = parse.UnmatchedTokens.Select(token => token.StartsWith('-')
+            ? $"unknown option '{token}' for '{CommandPath(parse.CommandResult)}'"
+            : $"unexpected argument '{token}' for '{CommandPath(parse.CommandResult)}'");
+        // The parser's own line for an unmatched token quotes it; ours above says the same more plainly.
+        return unknown.Concat(parse.Errors
+            .Where(e => !parse.UnmatchedTokens.Any(token => e.Message.Contains($"'{token}'", StringComparison.Ordinal)))
+            .Select(e => e.Message
+            .Replace("'System.Nullable`1[System.Double]'", "number", StringComparison.Ordinal)
+            .Replace("'System.Double'", "number", StringComparison.Ordinal)
+            .Replace("'System.Int32'", "whole number", StringComparison.Ordinal)));
+    }
+
+    private static string CommandPath(SymbolResult? result)
+    {
+        var names = new Stack<string>();
+        for (var r = result; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c)
+                names.Push(c.Command is RootCommand ? "suanwang" : c.Command.Name);
+        }
+        return names.Count == 0 ? "suanwang" : string.Join(' ', names);
     }
 }
 

@@ -58,8 +58,9 @@ internal static class TopologyCommands
                 console.WriteJson(report);
                 return ExitCodes.Ok;
             }
-            var table = new Table().Title($"[bold]{Markup.Escape(loaded.Name)}[/]: {report.Sites} sites, {report.Pairs.Sum()} pairs by one-way shortest-path latency")
-                .AddColumn("tier").AddColumn("bound").AddColumn(new TableColumn("pairs").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
+            // The heading goes above the table, not into its title, which Spectre wraps to the table's width.
+            console.Ansi.MarkupLine(Invariant($"[bold]{Markup.Escape(loaded.Name)}[/]: {CliText.Count(report.Sites, "site")}, {CliText.Count(report.Pairs.Sum(), "pair")} counted by one-way shortest-path latency"));
+            var table = new Table().AddColumn("tier").AddColumn("bound").AddColumn(new TableColumn("pairs").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
             var total = Math.Max(1, report.Pairs.Sum());
             void Row(string tier, string bound, long count) =>
                 table.AddRow(tier, bound, count.ToString(CultureInfo.InvariantCulture), (count * 100.0 / total).ToString("0.0", CultureInfo.InvariantCulture) + "%");
@@ -69,12 +70,14 @@ internal static class TopologyCommands
             Row("beyond", "> 20 ms", report.Pairs.Beyond);
             Row("unreachable", "no path", report.Pairs.Unreachable);
             console.Ansi.Write(table);
-            console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"latency = great-circle km × {report.Constants.Inflation} ÷ {report.Constants.KmPerMs} km/ms + {report.Constants.HopMs} ms per hop (derived links)"));
+            console.Ansi.WriteLine(Invariant(
+                $"derived link latency = great-circle km × {report.Constants.Inflation} ÷ {report.Constants.KmPerMs} km/ms + {report.Constants.HopMs} ms per hop"));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The <c>--preset</c> / <c>--file</c> / <c>--gml</c> options shared by the topology commands, and loading what they name.</summary>
@@ -103,28 +106,31 @@ internal sealed class TopologySourceOptions
     {
         var catalog = DeviceCatalog.LoadEmbedded();
         Func<string, bool> isKnownModel = model => catalog.TryFind(model, out _);
-        var constants = GeoLatency.Default;
-        var inflation = parse.GetValue(_inflation);
-        var kmPerMs = parse.GetValue(_kmPerMs);
-        var hopMs = parse.GetValue(_hopMs);
-        if (inflation is < 1 || kmPerMs is <= 0 || hopMs is < 0 || (inflation ?? kmPerMs ?? hopMs) is { } v && !double.IsFinite(v))
-            return (null, console.InvalidInput("--inflation must be ≥ 1, --km-per-ms > 0 and --hop-ms ≥ 0"));
-        constants = new GeoLatency(kmPerMs ?? constants.KmPerMs, inflation ?? constants.Inflation, hopMs ?? constants.HopMs);
+        double?[] given = [parse.GetValue(_inflation), parse.GetValue(_kmPerMs), parse.GetValue(_hopMs)];
+        var (inflation, kmPerMs, hopMs) = (given[0], given[1], given[2]);
+        if (given.Any(v => v is { } x && !double.IsFinite(x)) || inflation is < 1 || kmPerMs is <= 0 || hopMs is < 0)
+            return (null, console.InvalidInput("--inflation must be ≥ 1, --km-per-ms > 0 and --hop-ms ≥ 0 (finite numbers)"));
+        var defaults = GeoLatency.Default;
+        var constants = new GeoLatency(kmPerMs ?? defaults.KmPerMs, inflation ?? defaults.Inflation, hopMs ?? defaults.HopMs);
         var gmlOptions = new GmlImportOptions { Constants = constants, SitePerPointOfPresence = true };
 
         TopologyReadResult result;
+        var fromTopologyFile = false;
         if (parse.GetValue(_gml) is { } gml)
         {
-            var (text, error) = InputFiles.ReadText(gml);
+            var (text, reason) = InputFiles.ReadText(gml);
             if (text is null)
-                return (null, console.InvalidInput(error!));
+                return (null, console.InvalidInput(new[] { InputFiles.Unreadable(gml, reason!) }));
             result = GmlTopologyImporter.Import(text, gml, gmlOptions);
         }
         else if (parse.GetValue(_file) is { } file)
         {
-            var (text, error) = InputFiles.ReadText(file);
+            fromTopologyFile = true;
+            var (text, reason) = InputFiles.ReadText(file);
             if (text is null)
-                return (null, console.InvalidInput(error!));
+                return (null, console.InvalidInput(new[] { InputFiles.Unreadable(file, reason!) }));
+            if (NotATopologyFile(text, file) is { } wrongKind)
+                return (null, console.InvalidInput(new[] { wrongKind }));
             result = TopologyReader.Read(text, file, isKnownModel);
         }
         else
@@ -133,8 +139,36 @@ internal sealed class TopologySourceOptions
         }
         if (result.Topology is null)
             return (null, console.InvalidInput(result.Errors));
-        foreach (var warning in result.Topology.Warnings)
+
+        var loaded = result.Topology;
+        var constantsApplied = !fromTopologyFile && loaded.Constants == constants;
+        if (given.Any(v => v is not null) && !constantsApplied)
+        {
+            // Silently ignoring them would print numbers the user did not ask for.
+            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"usage error: --inflation, --km-per-ms and --hop-ms apply to GML backbones only (--gml FILE, --preset chinanet or cernet); '{loaded.Name}' keeps the constants of its file ({loaded.Constants.KmPerMs} km/ms, inflation {loaded.Constants.Inflation}, {loaded.Constants.HopMs} ms per hop)"));
+            return (null, ExitCodes.Usage);
+        }
+        foreach (var warning in loaded.Warnings)
             console.Error.WriteLine($"warning: {warning}");
-        return (result.Topology, ExitCodes.Ok);
+        return (loaded, ExitCodes.Ok);
+    }
+
+    /// <summary>
+    /// One clear error when <c>--file</c> names something that is plainly not a topology file (a GML
+    /// backbone, or a job or scenario), instead of a page of "unknown field" errors.
+    /// </summary>
+    private static SpecError? NotATopologyFile(string text, string path)
+    {
+        if (path.EndsWith(".gml", StringComparison.OrdinalIgnoreCase))
+            return new SpecError(path, null, "", "this is a GML file; pass Topology Zoo backbones with --gml FILE (--file takes kind: Topology YAML or JSON)");
+        var read = SpecDocumentReader.Read(text, path);
+        if (read.Documents.FirstOrDefault() is SpecMapping mapping && mapping["kind"] is SpecScalar { Value: { } kind } kindNode
+            && !string.Equals(kind, "Topology", StringComparison.Ordinal))
+        {
+            var hint = kind is "Job" or "Scenario" ? $"; check it with 'suanwang validate {path}'" : "";
+            return new SpecError(path, kindNode.Position, "kind", $"this is a '{kind}' file, not a topology (expected kind: Topology){hint}");
+        }
+        return null;
     }
 }

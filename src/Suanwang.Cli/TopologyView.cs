@@ -60,7 +60,13 @@ internal sealed class TopologyView
         var t = _topology;
         var pools = t.Pools.ToList();
         console.Write(new Rule($"[bold]{Markup.Escape(t.Name)}[/]").LeftJustified());
-        console.WriteLine(Invariant($"{t.Network.Nodes.Length} points of presence, {t.Network.Links.Length} links, {t.Sites.Length} sites ({Count(SiteTier.Hub)} hub, {Count(SiteTier.Region)} region, {Count(SiteTier.Edge)} edge), {pools.Count} pools, {pools.Sum(p => (long)p.NodeCount)} nodes, {pools.Sum(p => (long)p.NodeCount * (p.Node.Accelerators?.Count ?? 0))} accelerators"));
+        console.WriteLine(string.Join(", ",
+            CliText.Count(t.Network.Nodes.Length, "point of presence", "points of presence"),
+            CliText.Count(t.Network.Links.Length, "link"),
+            CliText.Count(t.Sites.Length, "site") + Invariant($" ({Count(SiteTier.Hub)} hub, {Count(SiteTier.Region)} region, {Count(SiteTier.Edge)} edge)"),
+            CliText.Count(pools.Count, "pool"),
+            CliText.Count(pools.Sum(p => (long)p.NodeCount), "node"),
+            CliText.Count(pools.Sum(p => (long)p.NodeCount * (p.Node.Accelerators?.Count ?? 0)), "accelerator")));
 
         if (!t.Sites.IsEmpty)
         {
@@ -87,6 +93,12 @@ internal sealed class TopologyView
             links.AddRow(Markup.Escape(link.A), Markup.Escape(link.B), link.Capacity.ToString(), Invariant($"{link.LatencyMs:0.00}"), link.PricePerGb.ToString());
         console.Write(links);
 
+        if (_tiers.Pairs.Sum() == 0)
+        {
+            console.WriteLine("latency between sites: no pairs to measure (fewer than two sites)");
+            console.WriteLine(Invariant($"constants: {t.Constants.KmPerMs} km/ms, inflation {t.Constants.Inflation}, {t.Constants.HopMs} ms per hop"));
+            return;
+        }
         var summary = new Table().Title("latency between sites (one-way, shortest path)").AddColumns("city ≤1ms", "region ≤5ms", "national ≤20ms", "beyond", "unreachable", "min", "median", "max");
         var spread = LatencySpread();
         summary.AddRow(

@@ -11,7 +11,7 @@ internal static class ValidateCommand
 {
     public static Command Create(CliConsole console)
     {
-        var file = new Argument<string>("FILE") { Description = "A job (kind: Job), topology (kind: Topology) or scenario (kind: Scenario) file, YAML or JSON." };
+        var file = new Argument<string>("FILE") { Description = "A job (kind: Job), topology (kind: Topology) or scenario (kind: Scenario) file, YAML or JSON, or a Topology Zoo GML backbone (*.gml)." };
         var json = CommonOptions.Json();
         var command = new Command("validate", "Check a job, topology or scenario file; print every error with file, line and field.") { file, json };
         command.SetAction(parse => Run(console, parse.GetRequiredValue(file), parse.GetValue(json)));
@@ -20,32 +20,47 @@ internal static class ValidateCommand
 
     private static int Run(CliConsole console, string path, bool json)
     {
-        var (text, readError) = InputFiles.ReadText(path);
+        var (text, reason) = InputFiles.ReadText(path);
         if (text is null)
-            return Report(console, json, path, null, [new SpecError(path, null, "", readError!.Split(": ", 2)[1])], null);
+            return Report(console, json, path, null, [InputFiles.Unreadable(path, reason!)], null);
 
-        var kind = DetectKind(text, path);
         var catalog = DeviceCatalog.LoadEmbedded();
         Func<string, bool> isKnownModel = model => catalog.TryFind(model, out _);
+        if (path.EndsWith(".gml", StringComparison.OrdinalIgnoreCase))
+        {
+            // A Topology Zoo backbone is a topology too; import it with the default constants.
+            var imported = GmlTopologyImporter.Import(text, path);
+            var gmlSummary = imported.Topology is { } g
+                ? $"GML backbone '{g.Name}': {CliText.Count(g.Network.Nodes.Length, "point of presence", "points of presence")}, {CliText.Count(g.Network.Links.Length, "link")}, {CliText.Count(g.Warnings.Length, "warning")} (see 'suanwang topology show --gml {path}')"
+                : null;
+            if (!json)
+            {
+                foreach (var warning in imported.Topology?.Warnings ?? [])
+                    console.Error.WriteLine($"warning: {warning}");
+            }
+            return Report(console, json, path, "Topology", imported.Errors, gmlSummary);
+        }
+
+        var kind = DetectKind(text, path);
         switch (kind)
         {
             case "Job":
                 var jobs = JobSpecReader.Read(text, path, isKnownModel);
                 var jobSummary = jobs.IsValid
-                    ? (jobs.Jobs.Length == 1 ? $"job '{jobs.Jobs[0].Demand.Name}'" : $"{jobs.Jobs.Length} jobs")
+                    ? (jobs.Jobs.Length == 1 ? $"job '{jobs.Jobs[0].Demand.Name}'" : CliText.Count(jobs.Jobs.Length, "job"))
                     : null;
                 return Report(console, json, path, kind, jobs.Errors, jobSummary);
             case "Topology":
                 var topology = TopologyReader.Read(text, path, isKnownModel);
                 var topologySummary = topology.Topology is { } t
-                    ? $"topology '{t.Name}': {t.Network.Nodes.Length} points of presence, {t.Network.Links.Length} links, {t.Sites.Length} sites"
+                    ? $"topology '{t.Name}': {CliText.Count(t.Network.Nodes.Length, "point of presence", "points of presence")}, {CliText.Count(t.Network.Links.Length, "link")}, {CliText.Count(t.Sites.Length, "site")}"
                     : null;
                 return Report(console, json, path, kind, topology.Errors, topologySummary);
             case "Scenario":
                 var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
                 var scenario = ScenarioLoader.Load(text, path, baseDirectory, isKnownModel);
                 var scenarioSummary = scenario.Scenario is { } s
-                    ? $"scenario '{s.Spec.Name}': {s.Topology.Sites.Length} sites, {s.Spec.Datasets.Length} datasets, {s.Spec.Workloads.Length} workloads, policies {string.Join(", ", s.Spec.Policies)}"
+                    ? $"scenario '{s.Spec.Name}': {CliText.Count(s.Topology.Sites.Length, "site")}, {CliText.Count(s.Spec.Datasets.Length, "dataset")}, {CliText.Count(s.Spec.Workloads.Length, "workload")}, policies {string.Join(", ", s.Spec.Policies)}"
                     : null;
                 return Report(console, json, path, kind, scenario.Errors, scenarioSummary);
             default:
