@@ -8,9 +8,10 @@ namespace Suanwang.Simulation.Scenarios;
 
 /// <summary>The outcome of reading a scenario file's text: the spec (when it binds) and the binder holding errors and field positions.</summary>
 /// <param name="Spec">
-/// The scenario as far as it could be bound, or null when the file could not be parsed at all. Items
-/// with errors are left out, so later reference checks still run and all problems are reported at once;
-/// the spec is usable only when <see cref="SpecBinder.IsValid"/> holds.
+/// The scenario as far as it could be bound, or null when the file could not be parsed at all. Sites that
+/// do not bind are left out (see <see cref="SiteIndices"/> and <see cref="SitesInError"/>); datasets,
+/// workloads and failures in error stay as placeholders, so indexes match the file and later reference
+/// checks still run. The spec is usable only when <see cref="SpecBinder.IsValid"/> holds.
 /// </param>
 /// <param name="Binder">Errors so far and the position of every field read, for later checks to point into the file.</param>
 /// <param name="SiteIndices">For each site of the spec, its index in the file's <c>sites:</c> list (sites with errors are left out of the spec).</param>
