@@ -48,29 +48,45 @@ public static class ScenarioLoader
         if (read.Spec is not { } spec)
             return new ScenarioLoadResult(null, [.. binder.Errors]);
 
-        var baseTopology = LoadBaseTopology(spec.Topology, baseDirectory, binder, extraErrors, isKnownAcceleratorModel);
+        var warnings = new List<string>();
+        var baseTopology = LoadBaseTopology(spec.Topology, source, baseDirectory, binder, extraErrors, isKnownAcceleratorModel);
         if (baseTopology is null)
-            return new ScenarioLoadResult(null, [.. binder.Errors, .. extraErrors]);
+            return new ScenarioLoadResult(null, Ordered([.. binder.Errors, .. extraErrors], source));
 
-        var topology = MergeSites(spec, read.SiteIndices, baseTopology, binder, isKnownAcceleratorModel) ?? baseTopology;
-        CheckDatasets(spec, topology, binder);
-        CheckWorkloads(spec, topology, baseDirectory, binder, extraErrors, isKnownAcceleratorModel);
-        CheckFailures(spec, topology, binder);
-        var errors = binder.Errors.Concat(extraErrors).OrderBy(e => e.Source != source).ThenBy(e => e.Position?.Line ?? 0).ThenBy(e => e.Position?.Column ?? 0).ToImmutableArray();
+        var (merged, sites) = MergeSites(spec, read, baseTopology, binder, warnings, isKnownAcceleratorModel);
+        var topology = merged ?? baseTopology;
+        CheckDatasets(spec, sites, binder);
+        CheckWorkloads(spec, sites, topology, source, baseDirectory, binder, extraErrors, isKnownAcceleratorModel);
+        CheckFailures(spec, sites, topology, binder);
+        var errors = Ordered([.. binder.Errors, .. extraErrors], source);
         return errors.IsEmpty
-            ? new ScenarioLoadResult(new Scenario(spec with { Sites = topology.Sites }, topology, topology.Warnings), [])
+            ? new ScenarioLoadResult(new Scenario(spec with { Sites = topology.Sites }, topology, [.. topology.Warnings, .. warnings]), [])
             : new ScenarioLoadResult(null, errors);
     }
+
+    /// <summary>The scenario's own errors first, then those of the files it names; each by line and column.</summary>
+    private static ImmutableArray<SpecError> Ordered(IEnumerable<SpecError> errors, string source) =>
+        [.. errors.OrderBy(e => e.Source != source).ThenBy(e => e.Source, StringComparer.Ordinal)
+            .ThenBy(e => e.Position?.Line ?? 0).ThenBy(e => e.Position?.Column ?? 0)];
+
+    /// <summary>
+    /// How errors name a file the scenario refers to: its path as written, joined to the scenario's own folder as
+    /// <paramref name="source"/> names it, so that <c>file:line</c> opens from where the user ran the command.
+    /// </summary>
+    internal static string Label(string source, string written) =>
+        Path.IsPathRooted(written) ? written : Path.Combine(Path.GetDirectoryName(source) ?? "", written);
 
     /// <summary>Resolves a path written in a scenario against the scenario's folder.</summary>
     public static string Resolve(string baseDirectory, string path) => Path.GetFullPath(Path.Combine(baseDirectory, path));
 
-    private static Topology? LoadBaseTopology(ScenarioTopology spec, string baseDirectory, SpecBinder binder,
+    private static Topology? LoadBaseTopology(ScenarioTopology spec, string source, string baseDirectory, SpecBinder binder,
         List<SpecError> extraErrors, Func<string, bool>? isKnownModel)
     {
         TopologyReadResult result;
         if (spec.Preset is { } preset)
         {
+            if (!TopologyPresets.Exists(preset))
+                return null; // the reader reported it at topology.preset, with the known names
             result = TopologyPresets.Load(preset, isKnownModel, GmlOptions(spec));
         }
         else if (spec.GmlPath is { } gml)
@@ -81,7 +97,7 @@ public static class ScenarioLoader
                 binder.ErrorAt("topology.gml", $"GML file '{gml}' not found (looked for {full})");
                 return null;
             }
-            result = GmlTopologyImporter.Import(File.ReadAllText(full), gml, GmlOptions(spec));
+            result = GmlTopologyImporter.Import(File.ReadAllText(full), Label(source, gml), GmlOptions(spec));
         }
         else
         {
@@ -103,18 +119,38 @@ public static class ScenarioLoader
         PricePerGb = spec.PricePerGb,
     };
 
-    private static Topology? MergeSites(ScenarioSpec spec, ImmutableArray<int> siteIndices, Topology baseTopology, SpecBinder binder, Func<string, bool>? isKnownModel)
+    /// <summary>
+    /// Adds the scenario's sites to the base topology (replacing base sites with the same id) and checks the result.
+    /// Returns the merged topology (null when it has errors) and the sites references may name: every merged site,
+    /// plus the ids of sites in error mapped to null, so references to them are not reported as unknown on top.
+    /// </summary>
+    private static (Topology? Topology, IReadOnlyDictionary<string, Site?> Sites) MergeSites(ScenarioSpec spec, ScenarioReadResult read,
+        Topology baseTopology, SpecBinder binder, List<string> warnings, Func<string, bool>? isKnownModel)
     {
         var draft = baseTopology.ToDraft();
         var sites = draft.Sites.ToList();
         var scenarioIndexOf = new Dictionary<int, int>();
+        var known = new Dictionary<string, Site?>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var k = 0; k < spec.Sites.Length; k++)
         {
-            var j = siteIndices[k];
-            var site = spec.Topology.IsFlat ? spec.Sites[k] with { AttachedTo = FlatPointOfPresence } : spec.Sites[k];
-            if (!spec.Topology.IsFlat && site.AttachedTo is null)
+            var j = read.SiteIndices[k];
+            var site = spec.Sites[k];
+            if (!seen.Add(site.Id))
             {
-                binder.ErrorAt($"sites[{j}]", $"site '{site.Id}' needs 'at': the point of presence it attaches to");
+                binder.ErrorAt($"sites[{j}].id", $"site '{site.Id}' is defined twice");
+                continue;
+            }
+            if (spec.Topology.IsFlat)
+            {
+                if (site.AttachedTo is { } at && at != FlatPointOfPresence)
+                    warnings.Add($"site '{site.Id}' is at '{at}', but the scenario has no topology: every site sits on the one point '{FlatPointOfPresence}'");
+                site = site with { AttachedTo = FlatPointOfPresence };
+            }
+            else if (site.AttachedTo is null)
+            {
+                binder.ErrorAt($"sites[{j}].at", $"site '{site.Id}' needs 'at': the point of presence it attaches to");
+                known[site.Id] = null;
                 continue;
             }
             var existing = sites.FindIndex(s => s.Id == site.Id);
@@ -130,7 +166,12 @@ public static class ScenarioLoader
         var (topology, problems) = Topology.Create(draft with { Sites = [.. sites], Providers = providers }, isKnownModel);
         foreach (var problem in problems)
             binder.ErrorAt(ToScenarioPath(problem.Path, scenarioIndexOf), problem.Message);
-        return topology;
+
+        foreach (var site in topology?.Sites ?? [.. sites])
+            known.TryAdd(site.Id, site);
+        foreach (var id in read.SitesInError)
+            known.TryAdd(id, null);
+        return (topology, known);
     }
 
     /// <summary>Maps <c>sites[i]…</c> of the merged topology back to the scenario's <c>sites[j]…</c>; other problems belong to the topology source.</summary>
@@ -144,7 +185,7 @@ public static class ScenarioLoader
         return "topology";
     }
 
-    private static void CheckDatasets(ScenarioSpec spec, Topology topology, SpecBinder binder)
+    private static void CheckDatasets(ScenarioSpec spec, IReadOnlyDictionary<string, Site?> sites, SpecBinder binder)
     {
         for (var i = 0; i < spec.Datasets.Length; i++)
         {
@@ -155,29 +196,29 @@ public static class ScenarioLoader
                 binder.ErrorAt($"datasets[{i}].id", $"dataset '{dataset.Id}' is defined twice");
             for (var r = 0; r < dataset.ReplicaSites.Length; r++)
             {
-                var site = topology.FindSite(dataset.ReplicaSites[r]);
-                if (site is null)
+                if (!sites.TryGetValue(dataset.ReplicaSites[r], out var site))
                     binder.ErrorAt($"datasets[{i}].replicas[{r}]", $"unknown site '{dataset.ReplicaSites[r]}'");
-                else if (!dataset.Jurisdictions.IsEmpty && !dataset.Jurisdictions.Contains(site.Jurisdiction))
+                else if (site is not null && !dataset.Jurisdictions.IsEmpty && !dataset.Jurisdictions.Contains(site.Jurisdiction))
                     binder.ErrorAt($"datasets[{i}].replicas[{r}]", $"site '{site.Id}' is in jurisdiction {site.Jurisdiction}, which dataset '{dataset.Id}' does not allow");
             }
         }
     }
 
-    private static void CheckWorkloads(ScenarioSpec spec, Topology topology, string baseDirectory, SpecBinder binder,
-        List<SpecError> extraErrors, Func<string, bool>? isKnownModel)
+    private static void CheckWorkloads(ScenarioSpec spec, IReadOnlyDictionary<string, Site?> sites, Topology topology, string source,
+        string baseDirectory, SpecBinder binder, List<SpecError> extraErrors, Func<string, bool>? isKnownModel)
     {
         for (var i = 0; i < spec.Workloads.Length; i++)
         {
             switch (spec.Workloads[i])
             {
                 case SwfWorkload swf:
-                    if (!File.Exists(Resolve(baseDirectory, swf.Path)))
+                    // Empty fields are placeholders for fields already reported as missing or unreadable.
+                    if (swf.Path.Length > 0 && !File.Exists(Resolve(baseDirectory, swf.Path)))
                         binder.ErrorAt($"workloads[{i}].swf", $"trace '{swf.Path}' not found (looked for {Resolve(baseDirectory, swf.Path)})");
-                    if (topology.FindSite(swf.Site) is null)
+                    if (swf.Site.Length > 0 && !sites.ContainsKey(swf.Site))
                         binder.ErrorAt($"workloads[{i}].site", $"unknown site '{swf.Site}'");
                     break;
-                case GeneratedWorkload generated when topology.Network.Links.Length > 0:
+                case GeneratedWorkload generated when !spec.Topology.IsFlat:
                     foreach (var city in generated.Users.Keys.Where(c => topology.FindPointOfPresence(c) is null))
                         binder.ErrorAt($"workloads[{i}].generate.users.{city}", $"unknown user location '{city}'; it must be a point of presence of the topology");
                     break;
@@ -188,20 +229,23 @@ public static class ScenarioLoader
                         binder.ErrorAt($"workloads[{i}].jobs", $"job file '{recorded.Path}' not found (looked for {full})");
                         break;
                     }
-                    extraErrors.AddRange(JobSpecReader.Read(File.ReadAllText(full), recorded.Path, isKnownModel).Errors);
+                    extraErrors.AddRange(RecordedJobs.Check(File.ReadAllText(full), Label(source, recorded.Path), isKnownModel));
                     break;
             }
         }
     }
 
-    private static void CheckFailures(ScenarioSpec spec, Topology topology, SpecBinder binder)
+    private static void CheckFailures(ScenarioSpec spec, IReadOnlyDictionary<string, Site?> sites, Topology topology, SpecBinder binder)
     {
         for (var i = 0; i < spec.Failures.Length; i++)
         {
             switch (spec.Failures[i])
             {
-                case SiteFailure site when site.Site.Length > 0 && topology.FindSite(site.Site) is null:
+                case SiteFailure site when site.Site.Length > 0 && !sites.ContainsKey(site.Site):
                     binder.ErrorAt($"failures[{i}].site", $"unknown site '{site.Site}'");
+                    break;
+                case LinkFailure link when new[] { link.A, link.B }.Distinct().Where(p => topology.FindPointOfPresence(p) is null).ToList() is { Count: > 0 } unknown:
+                    binder.ErrorAt($"failures[{i}].link", string.Join("; ", unknown.Select(p => $"unknown point of presence '{p}'")));
                     break;
                 case LinkFailure link when !topology.Network.Links.Any(l => (l.A, l.B) == (link.A, link.B) || (l.A, l.B) == (link.B, link.A)):
                     binder.ErrorAt($"failures[{i}].link", $"there is no link between '{link.A}' and '{link.B}' in the topology");

@@ -8,13 +8,21 @@ namespace Suanwang.Simulation.Scenarios;
 
 /// <summary>The outcome of reading a scenario file's text: the spec (when it binds) and the binder holding errors and field positions.</summary>
 /// <param name="Spec">
-/// The scenario as far as it could be bound, or null when the file could not be parsed at all. Items
-/// with errors are left out, so later reference checks still run and all problems are reported at once;
-/// the spec is usable only when <see cref="SpecBinder.IsValid"/> holds.
+/// The scenario as far as it could be bound, or null when the file could not be parsed at all. Sites that
+/// do not bind are left out (see <see cref="SiteIndices"/> and <see cref="SitesInError"/>); datasets,
+/// workloads and failures in error stay as placeholders, so indexes match the file and later reference
+/// checks still run. The spec is usable only when <see cref="SpecBinder.IsValid"/> holds.
 /// </param>
 /// <param name="Binder">Errors so far and the position of every field read, for later checks to point into the file.</param>
 /// <param name="SiteIndices">For each site of the spec, its index in the file's <c>sites:</c> list (sites with errors are left out of the spec).</param>
-public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder, ImmutableArray<int> SiteIndices);
+public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder, ImmutableArray<int> SiteIndices)
+{
+    /// <summary>
+    /// Ids of the sites left out of the spec because they have errors (when their id is readable). References
+    /// to them are not reported again as unknown sites: the site's own error is the one to fix.
+    /// </summary>
+    public ImmutableArray<string> SitesInError { get; init; } = [];
+}
 
 /// <summary>
 /// Binds the text of a scenario file (<c>kind: Scenario</c>, DESIGN §10) into a <see cref="ScenarioSpec"/>,
@@ -23,6 +31,13 @@ public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder, I
 /// </summary>
 public static class ScenarioReader
 {
+    /// <summary>The presets read from GML, which take <c>link_capacity</c>, <c>inflation</c> and <c>price_per_gb</c>; the others carry their own links.</summary>
+    private static readonly ImmutableArray<string> GmlPresets = ["chinanet", "cernet"];
+
+    private static readonly ImmutableArray<string> GmlSettings = ["link_capacity", "inflation", "price_per_gb"];
+
+    private static readonly string[] WorkloadSources = ["swf", "generate", "jobs"];
+
     /// <summary>The only <c>apiVersion</c> understood.</summary>
     public const string ApiVersion = "suanwang/v1";
 
@@ -56,16 +71,24 @@ public static class ScenarioReader
         var horizon = root.Duration("horizon");
         if (horizon is { } h && h <= TimeSpan.Zero)
             binder.ErrorAt("horizon", "the horizon must be positive");
-        var topology = BindTopology(root.Mapping("topology"));
+        // 'topology:' left empty means the same as leaving it out: a flat network.
+        var topology = BindTopology(root.Node("topology") is SpecScalar { Value: null } ? null : root.Mapping("topology"));
         var sites = ImmutableArray.CreateBuilder<Site>();
         var siteIndices = ImmutableArray.CreateBuilder<int>();
+        var sitesInError = ImmutableArray.CreateBuilder<string>();
+        var index = 0;
         foreach (var (item, itemPath) in binder.Items(root.Node("sites"), "sites"))
         {
             if (SiteSpecBinder.BindSite(binder, item, itemPath) is { } site)
             {
                 sites.Add(site);
-                siteIndices.Add(int.Parse(itemPath.AsSpan(6, itemPath.Length - 7), CultureInfo.InvariantCulture));
+                siteIndices.Add(index);
             }
+            else if (item is SpecMapping mapping && mapping["id"] is SpecScalar { Value: { } id })
+            {
+                sitesInError.Add(id);
+            }
+            index++;
         }
         var datasets = BindDatasets(root);
         var workloads = BindWorkloads(root);
@@ -74,7 +97,7 @@ public static class ScenarioReader
         root.Done();
 
         var spec = new ScenarioSpec(name, seed, horizon, topology, sites.ToImmutable(), datasets, workloads, failures, policies);
-        return new ScenarioReadResult(spec, binder, siteIndices.ToImmutable());
+        return new ScenarioReadResult(spec, binder, siteIndices.ToImmutable()) { SitesInError = sitesInError.ToImmutable() };
     }
 
     private static ScenarioReadResult Failed(SpecBinder binder, ImmutableArray<SpecError> errors)
@@ -102,7 +125,21 @@ public static class ScenarioReader
         if (preset is not null && !TopologyPresets.Exists(preset))
             fields.Binder.ErrorAt(fields.PathOf("preset"), $"unknown topology preset '{preset}'; known presets: {string.Join(", ", TopologyPresets.Names)}");
         if (capacity is { BitsPerSecond: 0 })
+        {
             fields.Binder.ErrorAt(fields.PathOf("link_capacity"), "link capacity must be positive");
+            capacity = null; // the default keeps the topology loadable, so its own checks do not repeat this error
+        }
+        // Settings that would be silently ignored are errors: the user expects them to change the network.
+        var takesGmlSettings = gml is not null || (preset is not null && GmlPresets.Contains(preset, StringComparer.OrdinalIgnoreCase));
+        if (!takesGmlSettings && (preset is null || TopologyPresets.Exists(preset)))
+        {
+            foreach (var setting in GmlSettings.Where(fields.Has))
+            {
+                fields.Binder.ErrorAt(fields.PathOf(setting), preset is null
+                    ? $"'{setting}' applies to GML topologies; without 'gml' or 'preset' there is no network"
+                    : $"'{setting}' applies to GML topologies (gml: or the presets {string.Join(", ", GmlPresets)}); preset '{preset}' has its own links");
+            }
+        }
         return new ScenarioTopology(preset, gml, capacity ?? defaults.LinkCapacity, inflation ?? defaults.Inflation, price ?? defaults.PricePerGb);
     }
 
@@ -138,12 +175,21 @@ public static class ScenarioReader
             var fields = root.Binder.Mapping(node, path);
             if (fields is null)
                 continue;
-            var workload = fields.Has("swf") ? (WorkloadSource?)BindSwf(fields)
-                : fields.Has("generate") ? BindGenerated(fields)
-                : fields.Has("jobs") ? new RecordedWorkload(fields.Text("jobs", required: true) ?? "")
-                : null;
-            if (workload is null && !fields.Has("generate"))
+            string[] sources = [.. WorkloadSources.Where(fields.Has)];
+            var workload = sources.FirstOrDefault() switch
+            {
+                "swf" => BindSwf(fields),
+                "generate" => BindGenerated(fields),
+                "jobs" => new RecordedWorkload(fields.Text("jobs", required: true) ?? ""),
+                _ => (WorkloadSource?)null,
+            };
+            if (sources.Length == 0)
                 root.Binder.Error(node, path, "a workload needs one of 'swf', 'generate' or 'jobs'");
+            else if (sources.Length > 1)
+            {
+                root.Binder.Error(node, path, $"a workload has one source; give only one of 'swf', 'generate' or 'jobs', not {string.Join(" and ", sources)}");
+                workload = null; // its other fields were read with the first source's, so they are not reported as unknown
+            }
             fields.Done();
             // Keep every item (a placeholder when it is in error) so later checks address the right index.
             result.Add(workload ?? new RecordedWorkload(""));
@@ -219,6 +265,8 @@ public static class ScenarioReader
                 root.Binder.ErrorAt(fields.PathOf("link"), $"a link is given by its two ends, found {link.Length}");
             else if (site is not null && capacityNode is not null)
                 root.Binder.ErrorAt(fields.PathOf("capacity"), "'capacity' applies to link failures only; a site failure takes the whole site down");
+            if (duration == TimeSpan.Zero)
+                root.Binder.ErrorAt(fields.PathOf("for"), "a failure must last a positive time");
             // Keep every item (a placeholder when it is in error) so later checks address the right index.
             result.Add(site is not null || link.Length != 2
                 ? new SiteFailure(site ?? "", at ?? TimeSpan.Zero, duration ?? TimeSpan.Zero)
@@ -236,14 +284,28 @@ public static class ScenarioReader
 
     private static ImmutableArray<string> BindPolicies(MappingBinder root)
     {
-        var policies = root.Strings("policies");
-        for (var i = 0; i < policies.Length; i++)
+        var listed = new List<(string Name, string Path)>();
+        var node = root.Node("policies");
+        if (node is SpecScalar { Value: { } single })
+            listed.Add((single, "policies"));
+        else
         {
-            if (!PolicyNames.All.Contains(policies[i]))
-                root.Binder.ErrorAt($"policies[{i}]", $"unknown policy '{policies[i]}'; known policies: {string.Join(", ", PolicyNames.All)}");
-            else if (policies.IndexOf(policies[i]) < i)
-                root.Binder.ErrorAt($"policies[{i}]", $"policy '{policies[i]}' is listed twice");
+            // Read item by item (not with Strings) so that an unreadable item does not shift the index of later ones.
+            foreach (var (item, path) in root.Binder.Items(node, "policies"))
+            {
+                if (root.Binder.Text(item, path) is { } name)
+                    listed.Add((name, path));
+            }
         }
-        return policies.IsEmpty ? ["network-aware"] : policies;
+        var policies = ImmutableArray.CreateBuilder<string>();
+        foreach (var (name, path) in listed)
+        {
+            if (!PolicyNames.All.Contains(name))
+                root.Binder.ErrorAt(path, $"unknown policy '{name}'; known policies: {string.Join(", ", PolicyNames.All)}");
+            else if (policies.Contains(name))
+                root.Binder.ErrorAt(path, $"policy '{name}' is listed twice");
+            policies.Add(name);
+        }
+        return policies.Count == 0 ? ["network-aware"] : policies.ToImmutable();
     }
 }
