@@ -62,6 +62,8 @@ internal static class ValidateCommand
                 var scenarioSummary = scenario.Scenario is { } s
                     ? $"scenario '{s.Spec.Name}': {CliText.Count(s.Topology.Sites.Length, "site")}, {CliText.Count(s.Spec.Datasets.Length, "dataset")}, {CliText.Count(s.Spec.Workloads.Length, "workload")}, policies {string.Join(", ", s.Spec.Policies)}"
                     : null;
+                foreach (var warning in scenario.Scenario?.Warnings ?? [])
+                    console.Error.WriteLine($"warning: {warning}");
                 return Report(console, json, path, kind, scenario.Errors, scenarioSummary);
             default:
                 return Report(console, json, path, null, [UnknownKind(text, path)], null);
@@ -102,7 +104,8 @@ internal static class ValidateCommand
                 File = path,
                 Kind = kind,
                 Valid = valid,
-                Errors = errors.Select(e => new { e.Position?.Line, e.Position?.Column, e.Path, e.Message }),
+                // A scenario's errors may lie in the files it names (job lists, GML), so each error carries its file.
+                Errors = errors.Select(e => new { File = e.Source, e.Position?.Line, e.Position?.Column, e.Path, e.Message }),
             });
             return valid ? ExitCodes.Ok : ExitCodes.InvalidInput;
         }

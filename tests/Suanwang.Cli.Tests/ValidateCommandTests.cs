@@ -74,7 +74,8 @@ public sealed class ValidateCommandTests
         Assert.True(errors.Count >= 10, $"{errors.Count} errors");
         foreach (var error in errors)
         {
-            Assert.Equal(["line", "column", "path", "message"], Cli.Keys(error));
+            Assert.Equal(["file", "line", "column", "path", "message"], Cli.Keys(error));
+            Assert.Equal(path, error.GetProperty("file").GetString());
             Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
         }
         // Lines counted in the file: priority on line 6, cpu: 0 on line 10, the unknown field gpus on line 22.

@@ -38,7 +38,7 @@ public sealed class ExampleScenarioTests
         // Location comes from the point of presence it is attached to.
         Assert.Equal(scenario.Topology.FindPointOfPresence("Zhongwei")!.Location, added.Location);
 
-        Assert.Equal(["corpus-zh", "genomes"], spec.Datasets.Select(d => d.Id));
+        Assert.Equal(["corpus-zh", "genomes", "orders-2025"], spec.Datasets.Select(d => d.Id));
         Assert.Equal(new ByteSize(40_000_000_000_000), spec.Datasets[0].Size);
         Assert.Equal<string>(["shanghai-region"], spec.Datasets[0].ReplicaSites);
         Assert.Equal<string>(["beijing-region", "guangzhou-region"], spec.Datasets[1].ReplicaSites);
