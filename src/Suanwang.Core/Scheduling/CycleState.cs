@@ -1,0 +1,51 @@
+using Suanwang.Core.Network;
+
+namespace Suanwang.Core.Scheduling;
+
+/// <summary>
+/// The working state of one scheduling cycle: a private copy of the reservation calendar, node-usage
+/// profiles copied on first change, and the resources each tenant holds (for fair share). The
+/// snapshot itself is never changed, so the same snapshot can be planned again with the same result.
+/// </summary>
+internal sealed class CycleState
+{
+    private readonly SchedulingSnapshot _snapshot;
+    private readonly ArcTimeline?[] _profiles;
+    private readonly Dictionary<string, ResourceVector> _tenantUsage = new(StringComparer.Ordinal);
+
+    public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now)
+    {
+        _snapshot = snapshot;
+        Calendar = snapshot.Calendar.Clone();
+        _profiles = new ArcTimeline?[snapshot.Pools.Length];
+        foreach (var allocation in snapshot.Running)
+        {
+            if (allocation.ExpectedEnd > now && snapshot.PoolIndex.TryGetValue(allocation.PoolId, out var pool))
+                AddUsage(allocation.TenantId, snapshot.Pools[pool], allocation.Nodes);
+        }
+    }
+
+    public ReservationCalendar Calendar { get; }
+
+    /// <summary>The node-usage profile of a pool for reading.</summary>
+    public ArcTimeline Profile(int pool) => _profiles[pool] ?? _snapshot.NodeProfile(pool);
+
+    /// <summary>Reserves nodes of a pool over [start, end) in this cycle's copy.</summary>
+    public void ReserveNodes(int pool, DateTimeOffset start, DateTimeOffset end, int nodes)
+    {
+        var profile = _profiles[pool] ??= _snapshot.NodeProfile(pool).CopyFor(this);
+        profile.Add(start.UtcTicks, end.UtcTicks, nodes);
+    }
+
+    /// <summary>The dominant share of a tenant (DRF) over all pools.</summary>
+    public double DominantShare(string tenant) =>
+        _tenantUsage.TryGetValue(tenant, out var usage) ? usage.DominantShare(_snapshot.TotalCapacity) : 0;
+
+    /// <summary>Counts nodes of a pool as held by a tenant.</summary>
+    public void AddUsage(string tenant, PoolFacts pool, int nodes)
+    {
+        var node = pool.Pool.Node;
+        var add = new ResourceVector((double)node.Cores * nodes, (double)node.Memory.Bytes * nodes, (double)(node.Accelerators?.Count ?? 0) * nodes);
+        _tenantUsage[tenant] = _tenantUsage.TryGetValue(tenant, out var usage) ? usage + add : add;
+    }
+}

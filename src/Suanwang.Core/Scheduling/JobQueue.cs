@@ -1,0 +1,36 @@
+namespace Suanwang.Core.Scheduling;
+
+/// <summary>
+/// The order in which a cycle takes pending jobs. FCFS: by submission time, then id. Priority with
+/// fair share: higher priority first; within a priority, the tenant with the smallest dominant share
+/// (DRF, recomputed after every placement) goes next, ties by tenant id; a tenant's own jobs by
+/// submission time, then id.
+/// </summary>
+internal static class JobQueue
+{
+    public static IEnumerable<PendingJob> Order(IReadOnlyList<PendingJob> pending, QueueOrder order, CycleState state)
+    {
+        if (order == QueueOrder.FirstComeFirstServed)
+        {
+            foreach (var job in pending.OrderBy(j => j.SubmittedAt).ThenBy(j => j.Id, StringComparer.Ordinal))
+                yield return job;
+            yield break;
+        }
+        foreach (var level in pending.GroupBy(j => j.Demand.Priority).OrderByDescending(g => g.Key))
+        {
+            var byTenant = level.GroupBy(j => j.TenantId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => new Queue<PendingJob>(g.OrderBy(j => j.SubmittedAt).ThenBy(j => j.Id, StringComparer.Ordinal)), StringComparer.Ordinal);
+            while (byTenant.Count > 0)
+            {
+                var tenant = byTenant.Keys
+                    .OrderBy(state.DominantShare)
+                    .ThenBy(t => t, StringComparer.Ordinal)
+                    .First();
+                var queue = byTenant[tenant];
+                yield return queue.Dequeue();
+                if (queue.Count == 0)
+                    byTenant.Remove(tenant);
+            }
+        }
+    }
+}

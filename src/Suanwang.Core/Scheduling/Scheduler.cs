@@ -1,0 +1,166 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Suanwang.Core.Model;
+using Suanwang.Core.Validation;
+
+namespace Suanwang.Core.Scheduling;
+
+/// <summary>
+/// The scheduler: a pure function from (snapshot, pending jobs, now, policy) to a plan. One cycle
+/// takes the jobs in queue order and, for each, runs the extension points — <em>filter</em> every
+/// pool, <em>score</em> the feasible ones, <em>reserve</em> nodes and staging bandwidth in the
+/// cycle's working copy, <em>bind</em> a plan entry with its explanation. The same inputs always
+/// give the same plan; a bad job becomes an unschedulable decision with its reason, never an exception.
+/// </summary>
+public static class Scheduler
+{
+    /// <summary>Computes a plan. The snapshot is not changed.</summary>
+    public static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(policy);
+        var cycle = new Cycle(snapshot, now, policy);
+        var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var job in JobQueue.Order(pending, policy.Order, cycle.State))
+        {
+            decisions.Add(seen.Add(job.Id)
+                ? cycle.Decide(job)
+                : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []));
+        }
+        return new Plan(policy.Name, snapshot.Version, now, decisions.ToImmutable());
+    }
+
+    private sealed class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy)
+    {
+        private readonly StagingPlanner _staging = new(snapshot);
+        private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
+        private readonly bool[] _blocked = new bool[snapshot.Pools.Length];
+        private CandidateEvaluator? _evaluator;
+
+        public CycleState State { get; } = new(snapshot, now);
+
+        private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging);
+
+        public Decision Decide(PendingJob job)
+        {
+            try
+            {
+                return DecideUnchecked(job);
+            }
+            catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException or KeyNotFoundException)
+            {
+                // One malformed job must not stop the cycle for everyone else.
+                return new Decision(job.Id, DecisionKind.Unschedulable, null, $"the job could not be evaluated: {ex.Message}", []);
+            }
+        }
+
+        private Decision DecideUnchecked(PendingJob job)
+        {
+            var demand = job.Demand;
+            var invalid = JobDemandValidator.Validate(demand, model => snapshot.Catalog.TryFind(model, out _));
+            if (!invalid.IsEmpty)
+                return Unschedulable(job, $"invalid demand: {string.Join("; ", invalid.Select(e => e.ToString()))}", []);
+            if (_staging.UnknownInput(demand) is { } unknown)
+                return Unschedulable(job, $"unknown dataset '{unknown}'", []);
+            var userPoint = Evaluator.UserPointOfPresence(demand);
+            if (demand.User is { Latency: not null } user && demand.Type == JobType.Service && userPoint < 0)
+                return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
+
+            var candidates = ImmutableArray.CreateBuilder<Candidate>(snapshot.Pools.Length);
+            var feasible = new List<Estimate>();
+            var passedHardFilters = 0;
+            for (var i = 0; i < snapshot.Pools.Length; i++)
+            {
+                var pool = snapshot.Pools[i];
+                if (Evaluator.HardFilter(job, pool, userPoint, policy) is { } rejection)
+                {
+                    candidates.Add(new Candidate(pool.Pool.Id, rejection, null));
+                    continue;
+                }
+                passedHardFilters++;
+                var estimate = Evaluator.Estimate(job, i, State, now, policy.SeesNetwork, userPoint);
+                if (TimeOrMoneyRejection(demand, estimate) is { } late)
+                {
+                    candidates.Add(new Candidate(pool.Pool.Id, late, null));
+                    continue;
+                }
+                feasible.Add(estimate);
+                candidates.Add(new Candidate(pool.Pool.Id, null, null));
+            }
+            if (feasible.Count == 0)
+                return Unschedulable(job, NoPoolReason(candidates, passedHardFilters), candidates.ToImmutable());
+
+            var scores = Scoring.Score(feasible, policy, demand, snapshot, now);
+            for (var k = 0; k < feasible.Count; k++)
+                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            var winner = Scoring.Winner(feasible, scores);
+            var chosen = feasible[winner];
+            if (QueueHold(chosen) is { } hold)
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+            var placement = Bind(job, chosen);
+            var reason = string.Create(CultureInfo.InvariantCulture,
+                $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {feasible.Count} feasible of {snapshot.Pools.Length} pools by {Scoring.Describe(policy.Chooser)}");
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+        }
+
+        private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>
+            new(job.Id, DecisionKind.Unschedulable, null, reason, candidates);
+
+        private static string? TimeOrMoneyRejection(JobDemand demand, Estimate estimate)
+        {
+            if (demand.Deadline is { } deadline && estimate.Completion > deadline)
+                return string.Create(CultureInfo.InvariantCulture, $"would complete at {estimate.Completion:u}, after the deadline {deadline:u}");
+            if (demand.Budget is { } budget && budget.Currency == estimate.Cost.Currency && estimate.Cost.MinorUnits > budget.MinorUnits)
+                return $"would cost {estimate.Cost}, over the budget of {budget}";
+            return null;
+        }
+
+        private static string NoPoolReason(ImmutableArray<Candidate>.Builder candidates, int passedHardFilters)
+        {
+            if (candidates.Count == 0)
+                return "there are no pools";
+            var common = candidates.GroupBy(c => c.Rejection!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+            var prefix = passedHardFilters > 0 ? "no pool meets the deadline or budget" : "no pool can run this job";
+            return string.Create(CultureInfo.InvariantCulture, $"{prefix}; most common reason ({common.Count()} of {candidates.Count} pools): {common.Key}");
+        }
+
+        /// <summary>The queue discipline: whether a job that cannot start now may take a reservation.</summary>
+        private string? QueueHold(Estimate chosen)
+        {
+            var pool = snapshot.Pools[chosen.Pool].Pool.Id;
+            switch (policy.Discipline)
+            {
+                case QueueDiscipline.Strict when _blocked[chosen.Pool]:
+                    return $"FCFS: an earlier job holds the head of pool {pool}'s queue";
+                case QueueDiscipline.Strict when chosen.Start > now:
+                    _blocked[chosen.Pool] = true;
+                    return null;
+                case QueueDiscipline.EasyBackfill when chosen.Start > now && _headReserved[chosen.Pool]:
+                    return $"EASY: cannot start now, and pool {pool}'s one reservation is held by an earlier job";
+                case QueueDiscipline.EasyBackfill when chosen.Start > now:
+                    _headReserved[chosen.Pool] = true;
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Reserve and bind: stage inputs with reserved bandwidth, then reserve nodes from the first start both allow.</summary>
+        private Placement Bind(PendingJob job, Estimate chosen)
+        {
+            var facts = snapshot.Pools[chosen.Pool];
+            var (transfers, stagedAt, _) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true);
+            var limit = facts.Pool.NodeCount - chosen.Nodes;
+            var notBefore = stagedAt > chosen.Start ? stagedAt : chosen.Start;
+            var start = new DateTimeOffset(State.Profile(chosen.Pool).EarliestFit(notBefore.UtcTicks, Math.Max(1, chosen.Runtime.Ticks), limit), TimeSpan.Zero);
+            var end = start + chosen.Runtime;
+            State.ReserveNodes(chosen.Pool, start, end, chosen.Nodes);
+            State.AddUsage(job.TenantId, facts, chosen.Nodes);
+            var cost = new Money(chosen.ComputeCost.MinorUnits + transfers.Sum(t => t.Cost.MinorUnits), chosen.ComputeCost.Currency);
+            return new Placement(facts.Pool.Id, facts.Site.Id, chosen.Nodes, chosen.TasksPerNode, start, end + chosen.OutputReturn,
+                chosen.Runtime, transfers, cost, chosen.EnergyKwh, chosen.CarbonKg);
+        }
+    }
+}

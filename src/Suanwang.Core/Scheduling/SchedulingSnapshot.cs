@@ -1,0 +1,138 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using Suanwang.Core.Measurement;
+using Suanwang.Core.Model;
+using Suanwang.Core.Network;
+using Suanwang.Core.Topologies;
+
+namespace Suanwang.Core.Scheduling;
+
+/// <summary>A job waiting for a placement.</summary>
+/// <param name="Id">Stable job id (unique in the snapshot).</param>
+/// <param name="TenantId">The tenant that submitted it (fair share is computed per tenant).</param>
+/// <param name="Demand">What it needs.</param>
+/// <param name="SubmittedAt">When it was submitted (FCFS order and age).</param>
+public sealed record PendingJob(string Id, string TenantId, JobDemand Demand, DateTimeOffset SubmittedAt);
+
+/// <summary>Nodes of a pool held by a running (or already planned) job until its expected end.</summary>
+/// <param name="JobId">The job.</param>
+/// <param name="TenantId">Its tenant.</param>
+/// <param name="PoolId">The pool.</param>
+/// <param name="Nodes">Nodes held.</param>
+/// <param name="Start">When it started.</param>
+/// <param name="ExpectedEnd">When the nodes are expected back (start + wall-time limit).</param>
+public sealed record RunningAllocation(string JobId, string TenantId, string PoolId, int Nodes, DateTimeOffset Start, DateTimeOffset ExpectedEnd);
+
+/// <summary>
+/// Everything one scheduling cycle reads, immutable (as in Nomad): the topology, the device
+/// catalogue, datasets, running allocations, bandwidth already reserved and sites that are down.
+/// Derived facts that every cycle needs — paths, pool ratings, node-time profiles — are computed once
+/// here, so a cycle only clones what it changes.
+/// </summary>
+public sealed class SchedulingSnapshot
+{
+    private readonly FrozenDictionary<string, Dataset> _datasets;
+    private readonly ImmutableArray<ArcTimeline> _nodeProfiles;
+
+    /// <summary>Builds a snapshot.</summary>
+    /// <param name="topology">Sites, pools and the network.</param>
+    /// <param name="catalog">The device catalogue (for CU, grades and power).</param>
+    /// <param name="datasets">Datasets and their replicas.</param>
+    /// <param name="running">Allocations holding nodes now; allocations on unknown pools are ignored.</param>
+    /// <param name="calendar">Bandwidth already reserved; null for an empty calendar. The snapshot keeps a private copy.</param>
+    /// <param name="downSites">Sites that are down: nothing is placed there.</param>
+    /// <param name="version">Version of the state this snapshot was taken from (the applier checks it).</param>
+    public SchedulingSnapshot(
+        Topology topology,
+        DeviceCatalog catalog,
+        IEnumerable<Dataset> datasets,
+        IEnumerable<RunningAllocation> running,
+        ReservationCalendar? calendar = null,
+        IEnumerable<string>? downSites = null,
+        long version = 0)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(catalog);
+        Topology = topology;
+        Catalog = catalog;
+        Version = version;
+        _datasets = datasets.GroupBy(d => d.Id, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        Running = [.. running];
+        DownSites = [.. (downSites ?? []).Order(StringComparer.Ordinal)];
+        Calendar = calendar?.Clone() ?? new ReservationCalendar(topology.Network);
+        Paths = new PathFinder(topology.Network);
+        Pools = [.. topology.Sites.SelectMany(s => s.Pools.Select(p => PoolFacts.Create(p, s, catalog, topology.Network)))];
+        var poolIndex = Pools.Select((p, i) => (p.Pool.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        var profiles = Pools.Select(_ => new ArcTimeline(this)).ToArray();
+        foreach (var allocation in Running)
+        {
+            if (poolIndex.TryGetValue(allocation.PoolId, out var index) && allocation.ExpectedEnd > allocation.Start)
+                profiles[index].Add(allocation.Start.UtcTicks, allocation.ExpectedEnd.UtcTicks, allocation.Nodes);
+        }
+        _nodeProfiles = [.. profiles];
+        PoolIndex = poolIndex.ToFrozenDictionary(StringComparer.Ordinal);
+        TotalCapacity = ResourceVector.Sum(Pools.Select(p => p.Capacity));
+    }
+
+    /// <summary>Sites, pools and the network.</summary>
+    public Topology Topology { get; }
+
+    /// <summary>The device catalogue.</summary>
+    public DeviceCatalog Catalog { get; }
+
+    /// <summary>Version of the state the snapshot was taken from.</summary>
+    public long Version { get; }
+
+    /// <summary>Allocations holding nodes.</summary>
+    public ImmutableArray<RunningAllocation> Running { get; }
+
+    /// <summary>Sites that are down, sorted.</summary>
+    public ImmutableArray<string> DownSites { get; }
+
+    /// <summary>Bandwidth already reserved (the scheduler plans on a clone).</summary>
+    public ReservationCalendar Calendar { get; }
+
+    /// <summary>Latency-first paths of the network, cached per source.</summary>
+    public PathFinder Paths { get; }
+
+    /// <summary>Per-pool facts in topology order.</summary>
+    public ImmutableArray<PoolFacts> Pools { get; }
+
+    /// <summary>Index of each pool in <see cref="Pools"/>.</summary>
+    public FrozenDictionary<string, int> PoolIndex { get; }
+
+    /// <summary>Total cores, memory and accelerators of every pool (the denominators of dominant resource fairness).</summary>
+    public ResourceVector TotalCapacity { get; }
+
+    /// <summary>The dataset with this id, or null.</summary>
+    public Dataset? FindDataset(string id) => _datasets.GetValueOrDefault(id);
+
+    /// <summary>True when the site is down.</summary>
+    public bool IsDown(string siteId) => DownSites.BinarySearch(siteId, StringComparer.Ordinal) >= 0;
+
+    /// <summary>Node-usage profile of a pool, for a cycle to copy before changing.</summary>
+    internal ArcTimeline NodeProfile(int pool) => _nodeProfiles[pool];
+}
+
+/// <summary>Cores, memory and accelerators: the resources dominant resource fairness compares.</summary>
+/// <param name="Cores">CPU cores.</param>
+/// <param name="MemoryBytes">Memory in bytes.</param>
+/// <param name="Accelerators">Accelerator devices.</param>
+public readonly record struct ResourceVector(double Cores, double MemoryBytes, double Accelerators)
+{
+    /// <summary>Adds two vectors.</summary>
+    public static ResourceVector operator +(ResourceVector a, ResourceVector b) =>
+        new(a.Cores + b.Cores, a.MemoryBytes + b.MemoryBytes, a.Accelerators + b.Accelerators);
+
+    /// <summary>The sum of many vectors.</summary>
+    public static ResourceVector Sum(IEnumerable<ResourceVector> vectors) => vectors.Aggregate(default(ResourceVector), (a, b) => a + b);
+
+    /// <summary>Adds two vectors.</summary>
+    public static ResourceVector Add(ResourceVector a, ResourceVector b) => a + b;
+
+    /// <summary>The largest share of <paramref name="total"/> this vector takes in any resource (DRF's dominant share).</summary>
+    public double DominantShare(ResourceVector total) => Math.Max(
+        Share(Cores, total.Cores), Math.Max(Share(MemoryBytes, total.MemoryBytes), Share(Accelerators, total.Accelerators)));
+
+    private static double Share(double used, double total) => total > 0 ? used / total : 0;
+}

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using Suanwang.Core.Model;
+using Suanwang.Core.Network;
+
+namespace Suanwang.Core.Scheduling;
+
+/// <summary>
+/// Plans how each input reaches a pool's site: from which replica, over which of the k
+/// latency-first paths, with how much bandwidth, and when — using the bandwidth actually free in the
+/// working reservation calendar.
+/// </summary>
+internal sealed class StagingPlanner
+{
+    /// <summary>Alternative paths considered per replica.</summary>
+    public const int PathAlternatives = 3;
+
+    /// <summary>Most of a path's bottleneck one transfer may reserve, so one job never takes a whole trunk.</summary>
+    public const double MaxLinkShare = 0.5;
+
+    /// <summary>Most bandwidth one transfer reserves: a realistic ceiling for one storage-to-storage copy.</summary>
+    public static readonly Bandwidth MaxTransferBandwidth = Bandwidth.FromGbps(100);
+
+    /// <summary>Rate of a copy between two sites on the same point of presence (metro network; not reserved).</summary>
+    public static readonly Bandwidth MetroBandwidth = Bandwidth.FromGbps(100);
+
+    private readonly SchedulingSnapshot _snapshot;
+
+    public StagingPlanner(SchedulingSnapshot snapshot) => _snapshot = snapshot;
+
+    /// <summary>The first input that is not a known dataset, or null.</summary>
+    public string? UnknownInput(JobDemand demand) =>
+        demand.Inputs.FirstOrDefault(id => _snapshot.FindDataset(id) is null);
+
+    /// <summary>
+    /// Plans every input of <paramref name="demand"/> to <paramref name="pool"/>'s site, starting no
+    /// earlier than <paramref name="now"/>. With <paramref name="reserve"/>, each transfer is
+    /// reserved in <paramref name="calendar"/> before the next is planned, so inputs of one job do
+    /// not double-book a link. Returns null with a reason when an input cannot reach the site.
+    /// </summary>
+    public (ImmutableArray<StagingTransfer> Transfers, DateTimeOffset StagedAt, string? Rejection) Plan(
+        JobDemand demand, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now, bool reserve)
+    {
+        var transfers = ImmutableArray.CreateBuilder<StagingTransfer>();
+        var stagedAt = now;
+        foreach (var id in demand.Inputs)
+        {
+            var dataset = _snapshot.FindDataset(id)!;
+            if (dataset.ReplicaSites.Contains(pool.Site.Id))
+                continue;
+            var best = BestTransfer(dataset, pool, calendar, now);
+            if (best is null)
+                return ([], now, $"no replica of dataset '{id}' can reach site '{pool.Site.Id}'");
+            if (reserve && !best.Arcs.IsEmpty && !calendar.TryReserve(best.Arcs, best.Interval, best.Bandwidth).Reserved)
+                return ([], now, $"bandwidth for dataset '{id}' could not be reserved");
+            transfers.Add(best);
+            if (best.Interval.End > stagedAt)
+                stagedAt = best.Interval.End;
+        }
+        return (transfers.ToImmutable(), stagedAt, null);
+    }
+
+    private StagingTransfer? BestTransfer(Dataset dataset, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now)
+    {
+        StagingTransfer? best = null;
+        foreach (var replica in dataset.ReplicaSites.Order(StringComparer.Ordinal))
+        {
+            var source = _snapshot.Topology.FindSite(replica);
+            if (source is null || _snapshot.IsDown(replica) || source.AttachedTo is null || pool.PointOfPresence < 0)
+                continue;
+            var from = _snapshot.Topology.Network.IndexOf(source.AttachedTo);
+            if (from == pool.PointOfPresence)
+            {
+                var local = Transfer(dataset, source.Id, pool, [source.AttachedTo], [], MetroBandwidth, now, 0, default);
+                best = Better(best, local);
+                continue;
+            }
+            foreach (var path in _snapshot.Paths.KShortestPaths(from, pool.PointOfPresence, PathAlternatives))
+            {
+                var bandwidth = new Bandwidth(Math.Min(MaxTransferBandwidth.BitsPerSecond, (long)(path.Bottleneck.BitsPerSecond * MaxLinkShare)));
+                if (bandwidth.BitsPerSecond <= 0)
+                    continue;
+                var duration = TransferTime(dataset.Size, bandwidth, path.LatencyMs);
+                var start = calendar.EarliestStart(path.Arcs, bandwidth, duration, now);
+                if (start is null)
+                    continue;
+                var cost = new Money(checked((long)Math.Round(path.PricePerGb.MinorUnits * dataset.Size.Gigabytes)), path.PricePerGb.Currency);
+                best = Better(best, Transfer(dataset, source.Id, pool, path.NodeIds, path.Arcs, bandwidth, start.Value, path.LatencyMs, cost));
+            }
+        }
+        return best;
+    }
+
+    private static StagingTransfer Transfer(Dataset dataset, string from, PoolFacts pool, ImmutableArray<string> path,
+        ImmutableArray<Arc> arcs, Bandwidth bandwidth, DateTimeOffset start, double latencyMs, Money cost) =>
+        new(dataset.Id, from, pool.Site.Id, path, arcs, dataset.Size, bandwidth,
+            new TimeInterval(start, start + TransferTime(dataset.Size, bandwidth, latencyMs)),
+            cost.Currency is null ? new Money(0, pool.Pool.PricePerCuHour.Currency) : cost);
+
+    /// <summary>Earliest end wins; then fewer hops; then the earlier candidate (replicas in id order, paths in latency order).</summary>
+    private static StagingTransfer Better(StagingTransfer? current, StagingTransfer candidate) =>
+        current is null || candidate.Interval.End < current.Interval.End
+        || (candidate.Interval.End == current.Interval.End && candidate.Arcs.Length < current.Arcs.Length)
+            ? candidate
+            : current;
+
+    /// <summary>Serialization time at <paramref name="bandwidth"/> plus one-way latency, rounded up to whole milliseconds.</summary>
+    public static TimeSpan TransferTime(ByteSize size, Bandwidth bandwidth, double latencyMs)
+    {
+        var seconds = size.Bytes * 8.0 / bandwidth.BitsPerSecond + latencyMs / 1000;
+        return TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(seconds * 1000)));
+    }
+}
