@@ -14,9 +14,9 @@ public enum BatchFormulation
 
 /// <summary>Settings of a batch round.</summary>
 /// <param name="TimeLimit">
-/// Budget of the solver in CP-SAT's deterministic time (about a second of one core per unit, but the
-/// same on every machine, so the same inputs give the same plan). Zero or less skips the solver: the
-/// greedy plan is returned.
+/// Budget of the solver in CP-SAT's deterministic time (seconds of work as CP-SAT counts them: a few
+/// CPU seconds per unit on a busy machine, but the same count on every machine, so the same inputs
+/// give the same plan). Zero or less skips the solver: the greedy plan is returned.
 /// </param>
 /// <param name="Formulation">Which model to solve.</param>
 /// <param name="UnplacedPenalty">What a job that is not placed costs in the objective (per priority weight).</param>
