@@ -1,4 +1,5 @@
 using System.Globalization;
+using Suanwang.Core.Model;
 
 namespace Suanwang.Core.Scheduling;
 
@@ -124,13 +125,13 @@ public static class BatchRound
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(pending);
         var penalty = (long)Math.Ceiling((unplacedPenalty ?? BatchOptions.DefaultUnplacedPenalty).TotalSeconds);
-        var priority = new Dictionary<string, Model.JobPriority>(StringComparer.Ordinal);
+        var priority = new Dictionary<string, JobPriority>(StringComparer.Ordinal);
         foreach (var job in pending)
             priority.TryAdd(job.Id, job.Demand.Priority);
         double total = 0;
         foreach (var decision in plan.Decisions)
         {
-            var weight = BatchInstance.Weight(priority.GetValueOrDefault(decision.JobId, Model.JobPriority.Normal));
+            var weight = BatchInstance.Weight(priority.GetValueOrDefault(decision.JobId, JobPriority.Normal));
             total += weight * (decision is { Kind: DecisionKind.Placed, Placement: { } placement }
                 ? BatchInstance.Seconds(plan.Now, placement.Completion)
                 : penalty);
