@@ -15,7 +15,16 @@ namespace Suanwang.Core.Scheduling;
 public static class Scheduler
 {
     /// <summary>Computes a plan. The snapshot is not changed.</summary>
-    public static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy)
+    public static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy) =>
+        Plan(snapshot, pending, now, policy, []);
+
+    /// <summary>
+    /// Computes a plan in which some jobs already have a pool (chosen by the batch round): those are
+    /// taken first, in the given order, and bound to that pool when it is still feasible for them
+    /// (otherwise the policy chooses as usual); the other jobs follow in queue order.
+    /// </summary>
+    internal static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(pending);
@@ -23,16 +32,19 @@ public static class Scheduler
         var cycle = new Cycle(snapshot, now, policy);
         var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var job in JobQueue.Order(pending, policy.Order, cycle.State))
-        {
-            decisions.Add(seen.Add(job.Id)
-                ? cycle.Decide(job)
-                : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []));
-        }
+        Decision Take(PendingJob job, int pool) => seen.Add(job.Id)
+            ? cycle.Decide(job, pool)
+            : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
+        foreach (var (job, pool) in assigned)
+            decisions.Add(Take(job, pool));
+        var taken = assigned.Select(a => a.Job).ToHashSet(ReferenceEqualityComparer.Instance);
+        IReadOnlyList<PendingJob> rest = taken.Count == 0 ? pending : [.. pending.Where(j => !taken.Contains(j))];
+        foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State))
+            decisions.Add(Take(job, -1));
         return new Plan(policy.Name, snapshot.Version, now, decisions.ToImmutable());
     }
 
-    private sealed class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy)
+    internal sealed class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy)
     {
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
@@ -43,11 +55,12 @@ public static class Scheduler
 
         private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging);
 
-        public Decision Decide(PendingJob job)
+        /// <summary>Decides one job; <paramref name="assignedPool"/> (or −1) is the pool the batch round chose for it.</summary>
+        public Decision Decide(PendingJob job, int assignedPool = -1)
         {
             try
             {
-                return DecideUnchecked(job);
+                return DecideUnchecked(job, assignedPool);
             }
             catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException or KeyNotFoundException)
             {
@@ -56,7 +69,7 @@ public static class Scheduler
             }
         }
 
-        private Decision DecideUnchecked(PendingJob job)
+        private Decision DecideUnchecked(PendingJob job, int assignedPool)
         {
             var demand = job.Demand;
             var invalid = JobDemandValidator.Validate(demand, model => snapshot.Catalog.TryFind(model, out _));
@@ -95,20 +108,21 @@ public static class Scheduler
             var scores = Scoring.Score(feasible, policy, demand, snapshot, now);
             for (var k = 0; k < feasible.Count; k++)
                 candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
-            var winner = Scoring.Winner(feasible, scores);
+            var assigned = assignedPool < 0 ? -1 : feasible.FindIndex(e => e.Pool == assignedPool);
+            var winner = assigned >= 0 ? assigned : Scoring.Winner(feasible, scores);
             var chosen = feasible[winner];
             if (QueueHold(chosen) is { } hold)
                 return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
             var placement = Bind(job, chosen);
             var reason = string.Create(CultureInfo.InvariantCulture,
-                $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {feasible.Count} feasible of {snapshot.Pools.Length} pools by {Scoring.Describe(policy.Chooser)}");
+                $"{snapshot.Pools[chosen.Pool].Pool.Id} {(assigned >= 0 ? "was assigned by the batch round" : "won")} among {feasible.Count} feasible of {snapshot.Pools.Length} pools by {(assigned >= 0 ? "weighted completion time over all pending jobs" : Scoring.Describe(policy.Chooser))}");
             return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
         }
 
         private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>
             new(job.Id, DecisionKind.Unschedulable, null, reason, candidates);
 
-        private static string? TimeOrMoneyRejection(JobDemand demand, Estimate estimate)
+        internal static string? TimeOrMoneyRejection(JobDemand demand, Estimate estimate)
         {
             if (demand.Deadline is { } deadline && estimate.Completion > deadline)
                 return string.Create(CultureInfo.InvariantCulture, $"would complete at {estimate.Completion:u}, after the deadline {deadline:u}");
