@@ -23,7 +23,7 @@ internal sealed record Estimate(
 
 /// <summary>
 /// The cycle's <em>filter</em> and <em>score</em> extension points for one (job, pool) pair: hard
-/// filters first (site up, exclusions, jurisdictions, latency tier, fit), then the time, cost and
+/// filters first (site up, exclusions, jurisdictions, latency tier, inputs reachable, fit), then the time, cost and
 /// energy estimate, then the deadline and budget filters on that estimate.
 /// </summary>
 internal sealed class CandidateEvaluator
@@ -81,6 +81,8 @@ internal sealed class CandidateEvaluator
                 return string.Create(CultureInfo.InvariantCulture,
                     $"{latency:0.00} ms from the user in {demand.User.Location} exceeds the {tier.ToString().ToLowerInvariant()} tier (≤ {LatencyTiers.MaxLatencyMs(tier):0} ms)");
         }
+        if (_staging.UnreachableInput(demand, pool) is { } unreachable)
+            return $"no replica of dataset '{unreachable}' can reach site '{site.Id}'";
         var (perNode, misfit) = JobFit.TasksPerNode(pool, demand.Resources, _snapshot.Catalog);
         if (misfit is not null)
             return misfit;

@@ -32,6 +32,16 @@ internal sealed class StagingPlanner
         demand.Inputs.FirstOrDefault(id => _snapshot.FindDataset(id) is null);
 
     /// <summary>
+    /// The first input that has no replica at the pool's site and no replica at a known, up, attached
+    /// site from which a path reaches it — so it can never be staged there — or null.
+    /// </summary>
+    public string? UnreachableInput(JobDemand demand, PoolFacts pool) =>
+        demand.Inputs.FirstOrDefault(id => _snapshot.FindDataset(id) is { } dataset
+            && !dataset.ReplicaSites.Contains(pool.Site.Id)
+            && !dataset.ReplicaSites.Any(replica => ReplicaPoint(replica, pool) is var from and >= 0
+                && (from == pool.PointOfPresence || _snapshot.Paths.LatencyMs(from, pool.PointOfPresence) is not null)));
+
+    /// <summary>
     /// Plans every input of <paramref name="demand"/> to <paramref name="pool"/>'s site, starting no
     /// earlier than <paramref name="now"/>. With <paramref name="reserve"/>, each transfer is
     /// reserved in <paramref name="calendar"/> before the next is planned, so inputs of one job do
@@ -64,13 +74,13 @@ internal sealed class StagingPlanner
         StagingTransfer? best = null;
         foreach (var replica in dataset.ReplicaSites.Order(StringComparer.Ordinal))
         {
-            var source = _snapshot.Topology.FindSite(replica);
-            if (source is null || _snapshot.IsDown(replica) || source.AttachedTo is null || pool.PointOfPresence < 0)
+            var from = ReplicaPoint(replica, pool);
+            if (from < 0)
                 continue;
-            var from = _snapshot.Topology.Network.IndexOf(source.AttachedTo);
+            var source = _snapshot.Topology.FindSite(replica)!;
             if (from == pool.PointOfPresence)
             {
-                var local = Transfer(dataset, source.Id, pool, [source.AttachedTo], [], MetroBandwidth, now, 0, default);
+                var local = Transfer(dataset, source.Id, pool, [source.AttachedTo!], [], MetroBandwidth, now, 0, default);
                 best = Better(best, local);
                 continue;
             }
@@ -88,6 +98,15 @@ internal sealed class StagingPlanner
             }
         }
         return best;
+    }
+
+    /// <summary>The point of presence a replica can be copied from, or −1 (unknown or down site, site or pool not attached).</summary>
+    private int ReplicaPoint(string replica, PoolFacts pool)
+    {
+        var source = _snapshot.Topology.FindSite(replica);
+        if (source is null || _snapshot.IsDown(replica) || source.AttachedTo is null || pool.PointOfPresence < 0)
+            return -1;
+        return _snapshot.Topology.Network.IndexOf(source.AttachedTo);
     }
 
     private static StagingTransfer Transfer(Dataset dataset, string from, PoolFacts pool, ImmutableArray<string> path,
