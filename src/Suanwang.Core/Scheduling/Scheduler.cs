@@ -111,7 +111,7 @@ public static class Scheduler
             var assigned = assignedPool < 0 ? -1 : feasible.FindIndex(e => e.Pool == assignedPool);
             var winner = assigned >= 0 ? assigned : Scoring.Winner(feasible, scores);
             var chosen = feasible[winner];
-            if (QueueHold(chosen) is { } hold)
+            if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
                 return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
             var placement = Bind(job, chosen);
             var reason = string.Create(CultureInfo.InvariantCulture,
@@ -141,6 +141,23 @@ public static class Scheduler
         }
 
         /// <summary>The queue discipline: whether a job that cannot start now may take a reservation.</summary>
+        /// <summary>
+        /// The start the job will really get: a policy blind to the network chose as if the data were
+        /// local, but its inputs are staged at bind, so the queue discipline must judge the start after
+        /// staging (otherwise EASY would let a job through as "starting now" that binds to a later start).
+        /// </summary>
+        private DateTimeOffset StartAfterStaging(JobDemand demand, Estimate chosen)
+        {
+            if (policy.SeesNetwork || policy.Discipline == QueueDiscipline.Reservations || demand.Inputs.IsEmpty)
+                return chosen.Start;
+            var facts = snapshot.Pools[chosen.Pool];
+            var stagedAt = _staging.Plan(demand, facts, State.Calendar, now, reserve: false).StagedAt;
+            if (stagedAt <= chosen.Start)
+                return chosen.Start;
+            var limit = facts.Pool.NodeCount - chosen.Nodes;
+            return new DateTimeOffset(State.Profile(chosen.Pool).EarliestFit(stagedAt.UtcTicks, Math.Max(1, chosen.Runtime.Ticks), limit), TimeSpan.Zero);
+        }
+
         private string? QueueHold(Estimate chosen)
         {
             var pool = snapshot.Pools[chosen.Pool].Pool.Id;
