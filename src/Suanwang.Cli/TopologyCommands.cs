@@ -108,10 +108,14 @@ internal sealed class TopologySourceOptions
         Func<string, bool> isKnownModel = model => catalog.TryFind(model, out _);
         double?[] given = [parse.GetValue(_inflation), parse.GetValue(_kmPerMs), parse.GetValue(_hopMs)];
         var (inflation, kmPerMs, hopMs) = (given[0], given[1], given[2]);
-        if (given.Any(v => v is { } x && !double.IsFinite(x)) || inflation is < 1 || kmPerMs is <= 0 || hopMs is < 0)
-            return (null, console.InvalidInput("--inflation must be ≥ 1, --km-per-ms > 0 and --hop-ms ≥ 0 (finite numbers)"));
         var defaults = GeoLatency.Default;
         var constants = new GeoLatency(kmPerMs ?? defaults.KmPerMs, inflation ?? defaults.Inflation, hopMs ?? defaults.HopMs);
+        if (constants.Problems() is { Count: > 0 } outOfRange)
+        {
+            // The same ranges as a topology file's constants, named by the option that set them.
+            return (null, console.InvalidInput(string.Join("; ", outOfRange.Select(p =>
+                $"--{p.Field.Replace('_', '-')} {p.Message[(p.Message.IndexOf(" is ", StringComparison.Ordinal) + 1)..]}"))));
+        }
         var gmlOptions = new GmlImportOptions { Constants = constants, SitePerPointOfPresence = true };
 
         TopologyReadResult result;

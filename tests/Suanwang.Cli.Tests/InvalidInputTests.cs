@@ -70,6 +70,10 @@ public sealed class InvalidInputTests
         { "empty topology file", "empty.yaml", "", ["topology", "show", "--file", "{file}"], "found 0" },
         { "empty GML file", "empty.gml", "", ["topology", "show", "--gml", "{file}"], "graph [" },
         { "empty file name", "present.yaml", GoodJob, ["validate", ""], "file name is empty" },
+        { "link latency beyond the supported limit", "topo.yaml", GoodTopology.Replace("capacity: 100Gbps,", "capacity: 100Gbps, latency: 12d,"), ["topology", "show", "--file", "{file}"], "links[0].latency" },
+        { "link latency beyond the supported limit, validated", "topo.yaml", GoodTopology.Replace("capacity: 100Gbps,", "capacity: 100Gbps, latency: 12d,"), ["validate", "{file}"], "at most 1,000,000,000 ms" },
+        { "propagation speed near zero", "present.yaml", GoodJob, ["topology", "tiers", "--gml", "{repo}/data/topologies/Chinanet.gml", "--km-per-ms", "1e-7"], "--km-per-ms is 1E-07" },
+        { "inflation far too large", "present.yaml", GoodJob, ["topology", "show", "--preset", "cernet", "--inflation", "1e300"], "--inflation is 1E+300" },
     };
 
     private static string Disconnected() => GoodTopology
@@ -82,7 +86,7 @@ public sealed class InvalidInputTests
     {
         using var folder = new TempFolder();
         var file = folder.Write(fileName, text.ReplaceLineEndings("\n"));
-        var run = Cli.Run([.. args.Select(a => a.Replace("{file}", file).Replace("{dir}", folder.Path))]);
+        var run = Cli.Run([.. args.Select(a => a.Replace("{file}", file).Replace("{dir}", folder.Path).Replace("{repo}", Cli.RepoRoot))]);
 
         Assert.True(run.Exit == 1, $"{name}: {run}");
         AssertCleanError(run, phrase, name);

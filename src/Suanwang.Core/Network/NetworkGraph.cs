@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Globalization;
 using Suanwang.Core.Model;
 
 namespace Suanwang.Core.Network;
@@ -94,7 +95,9 @@ public sealed class NetworkGraph
             if (link.Capacity.BitsPerSecond <= 0)
                 errors.Add($"link '{link.Id}' has capacity {link.Capacity}; it must be positive");
             if (!(link.LatencyMs >= 0) || double.IsInfinity(link.LatencyMs))
-                errors.Add($"link '{link.Id}' has latency {link.LatencyMs} ms; it must be a finite number ≥ 0");
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"link '{link.Id}' has latency {link.LatencyMs} ms; it must be a finite number ≥ 0"));
+            else if (link.LatencyMs > PathIndex.MaxLinkLatencyMs)
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"link '{link.Id}' has latency {link.LatencyMs} ms; at most {PathIndex.MaxLinkLatencyMs} ms is supported"));
             if (link.PricePerGb.MinorUnits < 0)
                 errors.Add($"link '{link.Id}' has a negative price per GB");
         }

@@ -23,9 +23,9 @@ internal static class TopologyValidator
     {
         ArgumentNullException.ThrowIfNull(draft);
         var problems = new List<TopologyProblem>();
-        CheckConstants(draft.Constants, problems);
+        var constantsValid = CheckConstants(draft.Constants, problems);
         var nodeIds = CheckNodes(draft.Nodes, problems);
-        CheckLinks(draft.Links, nodeIds, problems);
+        CheckLinks(draft.Links, nodeIds, constantsValid, problems);
         var graphProblems = problems.Count;
         var providerIds = CheckProviders(draft.Providers, problems);
         CheckSites(draft, nodeIds, providerIds, isKnownAcceleratorModel, problems);
@@ -50,14 +50,11 @@ internal static class TopologyValidator
         return $"network is disconnected: {components.Count} components: {listed}; every point of presence must be reachable from every other, so add links between them";
     }
 
-    private static void CheckConstants(GeoLatency constants, List<TopologyProblem> problems)
+    private static bool CheckConstants(GeoLatency constants, List<TopologyProblem> problems)
     {
-        if (!(constants.KmPerMs > 0) || !double.IsFinite(constants.KmPerMs))
-            problems.Add(new("constants.km_per_ms", $"km_per_ms is {Format(constants.KmPerMs)}; it must be a positive number (light in fibre covers about 200 km per ms)"));
-        if (!(constants.Inflation >= 1) || !double.IsFinite(constants.Inflation))
-            problems.Add(new("constants.inflation", $"inflation is {Format(constants.Inflation)}; it must be at least 1 (fibre is never shorter than the great circle)"));
-        if (!(constants.HopMs >= 0) || !double.IsFinite(constants.HopMs))
-            problems.Add(new("constants.hop_ms", $"hop_ms is {Format(constants.HopMs)}; it must be a number ≥ 0"));
+        var found = constants.Problems();
+        problems.AddRange(found.Select(p => new TopologyProblem($"constants.{p.Field}", p.Message)));
+        return found.Count == 0;
     }
 
     private static HashSet<string> CheckNodes(ImmutableArray<PointOfPresence> nodes, List<TopologyProblem> problems)
@@ -81,7 +78,8 @@ internal static class TopologyValidator
         return ids;
     }
 
-    private static void CheckLinks(ImmutableArray<NetworkLink> links, HashSet<string> nodeIds, List<TopologyProblem> problems)
+    // constantsValid is false when the latency constants are out of range: latencies derived from them would only repeat that error.
+    private static void CheckLinks(ImmutableArray<NetworkLink> links, HashSet<string> nodeIds, bool constantsValid, List<TopologyProblem> problems)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < links.Length; i++)
@@ -101,6 +99,8 @@ internal static class TopologyValidator
                 problems.Add(new($"{path}.capacity", $"link '{link.Id}' has capacity {link.Capacity}; it must be positive"));
             if (!(link.LatencyMs >= 0) || !double.IsFinite(link.LatencyMs))
                 problems.Add(new($"{path}.latency", $"link '{link.Id}' has latency {Format(link.LatencyMs)} ms; it must be a finite number ≥ 0"));
+            else if (link.LatencyMs > PathIndex.MaxLinkLatencyMs && constantsValid)
+                problems.Add(new($"{path}.latency", $"link '{link.Id}' has latency {Format(link.LatencyMs)} ms; at most {PathIndex.MaxLinkLatencyMs.ToString("N0", CultureInfo.InvariantCulture)} ms (about 11.6 days) is supported"));
             if (link.PricePerGb.MinorUnits < 0)
                 problems.Add(new($"{path}.price_per_gb", $"link '{link.Id}' has price per GB {link.PricePerGb}; it must be ≥ 0"));
         }
@@ -189,5 +189,7 @@ internal static class TopologyValidator
         return close.Count > 0 ? $"; did you mean {string.Join(" or ", close.Select(c => $"'{c}'"))}?" : "";
     }
 
-    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>Plain digits for ordinary values, exponent form for huge ones (1e300 must not print 301 digits).</summary>
+    private static string Format(double value) =>
+        value.ToString(Math.Abs(value) < 1e7 ? "0.###" : "0.###E+0", CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,95 @@
+using Suanwang.Core.Model;
+using Suanwang.Core.Network;
+using Suanwang.Core.Specs;
+using Suanwang.Core.Topologies;
+
+namespace Suanwang.Core.Tests.Topologies;
+
+/// <summary>
+/// Values so large that later arithmetic would overflow or throw are refused when a topology is read,
+/// each at the field that holds it, so that a topology that reads is safe to compute with.
+/// </summary>
+public sealed class TopologyBoundsTests
+{
+    private const string Valid = """
+        apiVersion: suanwang/v1
+        kind: Topology
+        name: tiny
+        nodes:
+          - { id: Beijing, lat: 39.9, lon: 116.4 }
+          - { id: Shanghai, lat: 31.2, lon: 121.5 }
+        links:
+          - { endpoints: [Beijing, Shanghai], capacity: 100Gbps, latency: 5ms, price_per_gb: 0.01 CNY }
+        sites:
+          - id: beijing-region
+            at: Beijing
+            tier: region
+            jurisdiction: CN
+            provider: p-north
+            pools:
+              - { id: beijing-region/ai, kind: ai, nodes: 2, price_per_cu_hour: 1.00 CNY, pue: 1.2, carbon_g_per_kwh: 500,
+                  node: { cpu: 8, memory: 64GiB, accelerators: { model: H20, count: 8 } } }
+        """;
+
+    private static TopologyReadResult Read(string from, string to)
+    {
+        Assert.Contains(from, Valid);
+        return TopologyReader.Read(Valid.Replace(from, to, StringComparison.Ordinal), "tiny.yaml");
+    }
+
+    private static SpecError ErrorAt(TopologyReadResult result, string path)
+    {
+        Assert.False(result.Success);
+        var error = result.Errors.FirstOrDefault(e => e.Path == path);
+        Assert.True(error is not null, $"no error at {path}; errors:\n{string.Join("\n", result.Errors)}");
+        return error;
+    }
+
+    [Fact]
+    public void The_valid_text_reads()
+    {
+        var result = TopologyReader.Read(Valid, "tiny.yaml");
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void A_link_latency_beyond_what_path_finding_supports_is_an_error_at_the_link()
+    {
+        var error = ErrorAt(Read("latency: 5ms", "latency: 12d"), "links[0].latency");
+        Assert.Equal(8, error.Position?.Line);
+        Assert.Contains("at most 1,000,000,000 ms", error.Message);
+    }
+
+    [Fact]
+    public void A_latency_just_inside_the_limit_reads_and_paths_can_be_found()
+    {
+        var result = Read("latency: 5ms", "latency: 11d");
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        var matrix = new PathFinder(result.Topology!.Network).AllPairsLatencies();
+        Assert.Equal(11 * 86_400_000.0, matrix.LatencyMs(0, 1));
+    }
+
+    [Fact]
+    public void A_graph_built_directly_with_a_huge_latency_is_refused_not_thrown_later()
+    {
+        var (graph, errors) = NetworkGraph.Create(
+            [new PointOfPresence("A", "A", null), new PointOfPresence("B", "B", null)],
+            [new NetworkLink("ab", "A", "B", Bandwidth.FromGbps(1), 1e12, new Money(0, "CNY"))]);
+        Assert.Null(graph);
+        Assert.Contains(errors, e => e.Contains("at most", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("km_per_ms: 1e-7", "constants.km_per_ms")]
+    [InlineData("km_per_ms: 301", "constants.km_per_ms")]
+    [InlineData("inflation: 1e300", "constants.inflation")]
+    [InlineData("hop_ms: 1000", "constants.hop_ms")]
+    public void Latency_constants_out_of_range_are_one_error_at_the_constant(string constant, string path)
+    {
+        var text = Valid.Replace("nodes:\n", $"constants: {{ {constant} }}\nnodes:\n", StringComparison.Ordinal)
+            .Replace(" latency: 5ms,", "", StringComparison.Ordinal);
+        var result = TopologyReader.Read(text, "tiny.yaml");
+        ErrorAt(result, path);
+        Assert.Single(result.Errors);
+    }
+}
