@@ -73,8 +73,17 @@ public sealed class InvalidInputTests
         { "link latency beyond the supported limit", "topo.yaml", GoodTopology.Replace("capacity: 100Gbps,", "capacity: 100Gbps, latency: 12d,"), ["topology", "show", "--file", "{file}"], "links[0].latency" },
         { "link latency beyond the supported limit, validated", "topo.yaml", GoodTopology.Replace("capacity: 100Gbps,", "capacity: 100Gbps, latency: 12d,"), ["validate", "{file}"], "at most 1,000,000,000 ms" },
         { "propagation speed near zero", "present.yaml", GoodJob, ["topology", "tiers", "--gml", "{repo}/data/topologies/Chinanet.gml", "--km-per-ms", "1e-7"], "--km-per-ms is 1E-07" },
+        { "sites on an empty network", "topo.yaml", EmptyNetwork("nodes: []"), ["topology", "show", "--file", "{file}"], "no points of presence" },
+        { "sites on a blank network", "topo.yaml", EmptyNetwork("nodes:"), ["topology", "tiers", "--file", "{file}"], "required field 'nodes' is empty" },
         { "inflation far too large", "present.yaml", GoodJob, ["topology", "show", "--preset", "cernet", "--inflation", "1e300"], "--inflation is 1E+300" },
     };
+
+    private static string EmptyNetwork(string nodes)
+    {
+        var start = GoodTopology.IndexOf("nodes:", StringComparison.Ordinal);
+        var end = GoodTopology.IndexOf("sites:", StringComparison.Ordinal);
+        return GoodTopology[..start] + nodes + "\n" + GoodTopology[end..];
+    }
 
     private static string Disconnected() => GoodTopology
         .Replace("  - { id: Shanghai, lat: 31.2, lon: 121.5 }\n", "  - { id: Shanghai, lat: 31.2, lon: 121.5 }\n  - { id: Chengdu, lat: 30.6, lon: 104.1 }\n  - { id: Chongqing, lat: 29.6, lon: 106.6 }\n")

@@ -143,15 +143,24 @@ public sealed class MappingBinder
         return _mapping[key] is not null;
     }
 
-    /// <summary>The raw node of a field, or null when absent; records an error when required and absent.</summary>
+    /// <summary>
+    /// The raw node of a field, or null when absent. A required field that is absent, or present with
+    /// an empty value (<c>nodes:</c> or <c>nodes: ~</c>), is an error and gives null: an empty value
+    /// is no more an answer than a missing one.
+    /// </summary>
     public SpecNode? Node(string key, bool required = false)
     {
         _known.Add(key);
         var node = _mapping[key];
-        if (node is null && required)
-            _binder.Error(_mapping, PathOf(key), $"required field '{key}' is missing");
         if (node is not null)
             _binder.Remember(PathOf(key), node);
+        if (required && node is null)
+            _binder.Error(_mapping, PathOf(key), $"required field '{key}' is missing");
+        else if (required && node is SpecScalar { Value: null })
+        {
+            _binder.Error(node, PathOf(key), $"required field '{key}' is empty");
+            return null;
+        }
         return node;
     }
 
@@ -248,16 +257,11 @@ public sealed class MappingBinder
         }
     }
 
+    /// <summary>The field's node, or null when it is absent or empty (an error when required).</summary>
     private SpecNode? Value(string key, bool required)
     {
         var node = Node(key, required);
-        if (node is SpecScalar { Value: null })
-        {
-            if (required)
-                _binder.Error(node, PathOf(key), $"required field '{key}' is empty");
-            return null;
-        }
-        return node;
+        return node is SpecScalar { Value: null } ? null : node;
     }
 
     private T? Number<T>(string key, bool required, Func<string, ParseResult<T>> parse) where T : struct

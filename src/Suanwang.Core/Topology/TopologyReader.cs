@@ -53,7 +53,9 @@ public static class TopologyReader
         var draft = new TopologyDraft(name, nodes.Nodes, links.Links, sites, providers, constants, nodes.Regions, []);
         var (problems, _) = TopologyValidator.Validate(draft, isKnownAcceleratorModel,
             checkConnectivity: !nodes.AnyDropped && !links.AnyDropped);
-        foreach (var problem in problems)
+        // A field already reported as unreadable holds a placeholder; a model problem there would repeat that error.
+        var unreadable = binder.Errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var problem in problems.Where(p => !unreadable.Contains(p.Path)))
             binder.ErrorAt(problem.Path, problem.Message);
         if (!binder.IsValid)
             return new TopologyReadResult(null, Sorted(binder.Errors));

@@ -121,6 +121,10 @@ internal static class TopologyValidator
         TopologyDraft draft, HashSet<string> nodeIds, HashSet<string> providerIds,
         Func<string, bool>? isKnownAcceleratorModel, List<TopologyProblem> problems)
     {
+        // Sites need a network to sit on. (A scenario without a topology gets one point that every site
+        // shares, DESIGN §10; a topology file must say where its sites are.) One error, not one per site.
+        if (draft.Nodes.IsEmpty && !draft.Sites.IsEmpty)
+            problems.Add(new("nodes", $"the topology has {draft.Sites.Length} site(s) but no points of presence; list at least one node in 'nodes' for the sites to attach to"));
         var siteIds = new HashSet<string>(StringComparer.Ordinal);
         var poolIds = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < draft.Sites.Length; i++)
@@ -133,7 +137,6 @@ internal static class TopologyValidator
                 problems.Add(new($"{path}.id", $"site '{site.Id}' is defined twice"));
             if (draft.Nodes.Length > 0)
             {
-                // Without a network every site sits on one point (DESIGN §10), so 'at' is only checked when there is one.
                 if (site.AttachedTo is null)
                     problems.Add(new($"{path}.at", $"site '{site.Id}' needs 'at': the point of presence it attaches to"));
                 else if (!nodeIds.Contains(site.AttachedTo))

@@ -92,4 +92,38 @@ public sealed class TopologyBoundsTests
         ErrorAt(result, path);
         Assert.Single(result.Errors);
     }
+
+    private const string TwoNodes = "nodes:\n  - { id: Beijing, lat: 39.9, lon: 116.4 }\n  - { id: Shanghai, lat: 31.2, lon: 121.5 }\nlinks:\n  - { endpoints: [Beijing, Shanghai], capacity: 100Gbps, latency: 5ms, price_per_gb: 0.01 CNY }\n";
+
+    [Theory]
+    [InlineData("nodes: []\n", "no points of presence")]
+    [InlineData("nodes:\n", "required field 'nodes' is empty")]
+    [InlineData("nodes: ~\n", "required field 'nodes' is empty")]
+    public void Sites_without_a_network_are_one_error_at_nodes(string nodes, string phrase)
+    {
+        var result = Read(TwoNodes, nodes);
+        var error = ErrorAt(result, "nodes");
+        Assert.Contains(phrase, error.Message);
+        Assert.Equal(4, error.Position?.Line);
+        Assert.Single(result.Errors);
+    }
+
+    [Fact]
+    public void A_network_without_sites_or_nodes_reads_and_its_census_is_empty()
+    {
+        var text = Valid[..Valid.IndexOf("nodes:", StringComparison.Ordinal)] + "nodes: []\n";
+        var result = TopologyReader.Read(text, "tiny.yaml");
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        var census = LatencyTiers.Census(new PathFinder(result.Topology!.Network).AllPairsLatencies(), result.Topology.Sites, result.Topology.Constants);
+        Assert.Equal(0, census.Pairs.Sum());
+    }
+
+    [Fact]
+    public void An_empty_required_mapping_is_reported_once()
+    {
+        var result = Read("node: { cpu: 8, memory: 64GiB, accelerators: { model: H20, count: 8 } }", "node: ~");
+        var error = ErrorAt(result, "sites[0].pools[0].node");
+        Assert.Contains("required field 'node' is empty", error.Message);
+        Assert.Single(result.Errors);
+    }
 }
