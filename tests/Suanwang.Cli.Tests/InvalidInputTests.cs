@@ -75,8 +75,14 @@ public sealed class InvalidInputTests
         { "propagation speed near zero", "present.yaml", GoodJob, ["topology", "tiers", "--gml", "{repo}/data/topologies/Chinanet.gml", "--km-per-ms", "1e-7"], "--km-per-ms is 1E-07" },
         { "sites on an empty network", "topo.yaml", EmptyNetwork("nodes: []"), ["topology", "show", "--file", "{file}"], "no points of presence" },
         { "sites on a blank network", "topo.yaml", EmptyNetwork("nodes:"), ["topology", "tiers", "--file", "{file}"], "required field 'nodes' is empty" },
+        { "two pools of two billion nodes", "topo.yaml", TwoHugePools(), ["topology", "show", "--file", "{file}"], "1 to 10,000,000" },
+        { "PUE of 1e29", "topo.yaml", GoodTopology.Replace("pue: 1.2", "pue: 1e29"), ["topology", "show", "--file", "{file}"], "PUE 1E+29" },
         { "inflation far too large", "present.yaml", GoodJob, ["topology", "show", "--preset", "cernet", "--inflation", "1e300"], "--inflation is 1E+300" },
     };
+
+    private static string TwoHugePools() => GoodTopology
+        .Replace("nodes: 2,", "nodes: 2000000000,")
+        .Replace("      - { id: beijing-region/ai,", "      - { id: beijing-region/cpu, kind: hpc, nodes: 2000000000, price_per_cu_hour: 1.00 CNY, pue: 1.2, carbon_g_per_kwh: 500, node: { cpu: 8, memory: 64GiB } }\n      - { id: beijing-region/ai,");
 
     private static string EmptyNetwork(string nodes)
     {

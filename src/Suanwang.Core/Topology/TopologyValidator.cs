@@ -12,6 +12,21 @@ namespace Suanwang.Core.Topologies;
 /// </summary>
 internal static class TopologyValidator
 {
+    /// <summary>Most nodes in one pool; the largest supercomputers have about 10⁵, so 10⁷ only catches typos and keeps sums far inside a long.</summary>
+    internal const int MaxPoolNodes = 10_000_000;
+
+    /// <summary>Most CPU cores per node.</summary>
+    internal const int MaxCoresPerNode = 100_000;
+
+    /// <summary>Most accelerators per node.</summary>
+    internal const int MaxAcceleratorsPerNode = 1_024;
+
+    /// <summary>Largest power usage effectiveness; real facilities lie between 1.05 and about 2.5.</summary>
+    internal const double MaxPue = 5;
+
+    /// <summary>Largest carbon intensity in g CO₂e per kWh; coal-fired electricity is about 1,000.</summary>
+    internal const double MaxCarbonGramsPerKwh = 5_000;
+
     /// <summary>How many ids of one component a disconnection message lists before "…".</summary>
     private const int ComponentPreview = 6;
 
@@ -163,25 +178,27 @@ internal static class TopologyValidator
     internal static IEnumerable<TopologyProblem> CheckPool(Pool pool, string path, Func<string, bool>? isKnownAcceleratorModel)
     {
         var name = $"pool '{pool.Id}'";
-        if (pool.NodeCount < 1)
-            yield return new($"{path}.nodes", $"{name} has {pool.NodeCount} nodes; it needs at least 1");
-        if (pool.Node.Cores < 1)
-            yield return new($"{path}.node.cpu", $"{name} has {pool.Node.Cores} CPU cores per node; it needs at least 1");
+        if (pool.NodeCount < 1 || pool.NodeCount > MaxPoolNodes)
+            yield return new($"{path}.nodes", Invariant($"{name} has {pool.NodeCount} nodes; it needs 1 to {MaxPoolNodes:N0}"));
+        if (pool.Node.Cores < 1 || pool.Node.Cores > MaxCoresPerNode)
+            yield return new($"{path}.node.cpu", Invariant($"{name} has {pool.Node.Cores} CPU cores per node; it needs 1 to {MaxCoresPerNode:N0}"));
         if (pool.Node.Memory.Bytes <= 0)
             yield return new($"{path}.node.memory", $"{name} has {pool.Node.Memory} of memory per node; it must be more than zero");
         if (pool.Node.Accelerators is { } accelerators)
         {
             if (accelerators.Count < 1)
-                yield return new($"{path}.node.accelerators.count", $"{name} has {accelerators.Count} accelerators per node; write at least 1, or leave 'accelerators' out for CPU-only nodes");
+                yield return new($"{path}.node.accelerators.count", Invariant($"{name} has {accelerators.Count} accelerators per node; write at least 1, or leave 'accelerators' out for CPU-only nodes"));
+            else if (accelerators.Count > MaxAcceleratorsPerNode)
+                yield return new($"{path}.node.accelerators.count", Invariant($"{name} has {accelerators.Count} accelerators per node; at most {MaxAcceleratorsPerNode:N0} fit one node"));
             if (isKnownAcceleratorModel is not null && !isKnownAcceleratorModel(accelerators.Model))
                 yield return new($"{path}.node.accelerators.model", $"{name} uses accelerator model '{accelerators.Model}', which is not in the device catalogue");
         }
         if (pool.PricePerCuHour.MinorUnits < 0)
             yield return new($"{path}.price_per_cu_hour", $"{name} has price {pool.PricePerCuHour} per CU-hour; it must be ≥ 0");
-        if (!(pool.Pue >= 1) || !double.IsFinite(pool.Pue))
-            yield return new($"{path}.pue", $"{name} has PUE {Format(pool.Pue)}; power usage effectiveness is at least 1 (total facility power ÷ IT power)");
-        if (!(pool.CarbonGramsPerKwh >= 0) || !double.IsFinite(pool.CarbonGramsPerKwh))
-            yield return new($"{path}.carbon_g_per_kwh", $"{name} has carbon intensity {Format(pool.CarbonGramsPerKwh)} g/kWh; it must be ≥ 0");
+        if (!(pool.Pue >= 1 && pool.Pue <= MaxPue))
+            yield return new($"{path}.pue", $"{name} has PUE {Format(pool.Pue)}; power usage effectiveness (total facility power ÷ IT power) must be within 1..{Format(MaxPue)}");
+        if (!(pool.CarbonGramsPerKwh >= 0 && pool.CarbonGramsPerKwh <= MaxCarbonGramsPerKwh))
+            yield return new($"{path}.carbon_g_per_kwh", $"{name} has carbon intensity {Format(pool.CarbonGramsPerKwh)} g/kWh; it must be within 0..{MaxCarbonGramsPerKwh.ToString("N0", CultureInfo.InvariantCulture)} (coal-fired electricity is about 1,000)");
     }
 
     private static string Suggest(string unknown, HashSet<string> known)
@@ -191,6 +208,8 @@ internal static class TopologyValidator
             .Order(StringComparer.Ordinal).Take(5).ToList();
         return close.Count > 0 ? $"; did you mean {string.Join(" or ", close.Select(c => $"'{c}'"))}?" : "";
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Plain digits for ordinary values, exponent form for huge ones (1e300 must not print 301 digits).</summary>
     private static string Format(double value) =>

@@ -126,4 +126,29 @@ public sealed class TopologyBoundsTests
         Assert.Contains("required field 'node' is empty", error.Message);
         Assert.Single(result.Errors);
     }
+
+    [Theory]
+    [InlineData("nodes: 2,", "nodes: 10000001,", "sites[0].pools[0].nodes", "1 to 10,000,000")]
+    [InlineData("pue: 1.2", "pue: 1e29", "sites[0].pools[0].pue", "PUE 1E+29")]
+    [InlineData("pue: 1.2", "pue: 5.01", "sites[0].pools[0].pue", "within 1..5")]
+    [InlineData("carbon_g_per_kwh: 500", "carbon_g_per_kwh: 1e300", "sites[0].pools[0].carbon_g_per_kwh", "within 0..5,000")]
+    [InlineData("cpu: 8,", "cpu: 100001,", "sites[0].pools[0].node.cpu", "1 to 100,000")]
+    [InlineData("count: 8", "count: 1025", "sites[0].pools[0].node.accelerators.count", "at most 1,024")]
+    public void Pool_values_beyond_sane_bounds_are_errors_at_their_field(string from, string to, string path, string phrase)
+    {
+        var error = ErrorAt(Read(from, to), path);
+        Assert.Contains(phrase, error.Message);
+    }
+
+    [Theory]
+    [InlineData("nodes: 2,", "nodes: 10000000,")]
+    [InlineData("pue: 1.2", "pue: 5")]
+    [InlineData("carbon_g_per_kwh: 500", "carbon_g_per_kwh: 5000")]
+    [InlineData("cpu: 8,", "cpu: 100000,")]
+    [InlineData("count: 8", "count: 1024")]
+    public void Pool_values_at_their_bounds_are_accepted(string from, string to)
+    {
+        var result = Read(from, to);
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+    }
 }
