@@ -77,6 +77,8 @@ public sealed class InvalidInputTests
         { "sites on a blank network", "topo.yaml", EmptyNetwork("nodes:"), ["topology", "tiers", "--file", "{file}"], "required field 'nodes' is empty" },
         { "two pools of two billion nodes", "topo.yaml", TwoHugePools(), ["topology", "show", "--file", "{file}"], "1 to 10,000,000" },
         { "PUE of 1e29", "topo.yaml", GoodTopology.Replace("pue: 1.2", "pue: 1e29"), ["topology", "show", "--file", "{file}"], "PUE 1E+29" },
+        { "cernet scenario with a huge link capacity", "scenario.yaml", "apiVersion: suanwang/v1\nkind: Scenario\nname: huge-links\ntopology:\n  preset: cernet\n  link_capacity: 5000000Tbps\n", ["validate", "{file}"], "topology.link_capacity" },
+        { "scenario with a negative price per GB", "scenario.yaml", "apiVersion: suanwang/v1\nkind: Scenario\nname: cheap-links\ntopology:\n  preset: chinanet\n  price_per_gb: -1 CNY\n", ["validate", "{file}"], "topology.price_per_gb" },
         { "inflation far too large", "present.yaml", GoodJob, ["topology", "show", "--preset", "cernet", "--inflation", "1e300"], "--inflation is 1E+300" },
     };
 

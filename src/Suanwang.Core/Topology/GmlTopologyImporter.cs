@@ -67,6 +67,12 @@ public static class GmlTopologyImporter
                 : "expected exactly one 'graph [ … ]' block")]);
         }
 
+        // The options come from a scenario or the command line; bad ones are one clear error, not one per link.
+        if (options.LinkCapacity.BitsPerSecond <= 0 || options.LinkCapacity > NetworkLink.MaxCapacity)
+            return TopologyReadResult.Fail(sourceName, $"link capacity {options.LinkCapacity} is out of range; it must be positive and at most {NetworkLink.MaxCapacity}");
+        if (options.PricePerGb.MinorUnits is < 0 or > NetworkLink.MaxPricePerGbMinorUnits)
+            return TopologyReadResult.Fail(sourceName, $"price per GB {options.PricePerGb} is out of range; it must be within 0..{new Money(NetworkLink.MaxPricePerGbMinorUnits, options.PricePerGb.Currency)}");
+
         var warnings = new List<string>();
         var nodes = ReadNodes(graph, sourceName, errors, warnings);
         var links = ReadLinks(graph, nodes, options, sourceName, errors, warnings);
@@ -84,7 +90,7 @@ public static class GmlTopologyImporter
             ImmutableDictionary<string, string>.Empty, [.. warnings]);
         var (topology, problems) = Topology.Create(draft);
         if (topology is null)
-            return new TopologyReadResult(null, [.. problems.Select(p => Error(sourceName, null, "", p.Message))]);
+            return new TopologyReadResult(null, [.. problems.Select(p => Error(sourceName, null, p.Path, p.Message))]);
         return new TopologyReadResult(topology, []);
     }
 
@@ -209,9 +215,12 @@ public static class GmlTopologyImporter
         var links = ImmutableArray.CreateBuilder<NetworkLink>();
         foreach (var (_, (count, _, a, b)) in pairs.OrderBy(p => p.Value.Order))
         {
-            var capacity = new Bandwidth(checked(options.LinkCapacity.BitsPerSecond * count));
+            // Saturate rather than overflow: the options bound one link, but a file may repeat an edge many times.
+            var perLink = options.LinkCapacity.BitsPerSecond;
+            var capped = count > NetworkLink.MaxCapacity.BitsPerSecond / perLink;
+            var capacity = capped ? NetworkLink.MaxCapacity : new Bandwidth(perLink * count);
             if (count > 1)
-                warnings.Add($"{count} parallel links between '{a.Pop!.Id}' and '{b.Pop!.Id}' merged into one link of {capacity}");
+                warnings.Add($"{count} parallel links between '{a.Pop!.Id}' and '{b.Pop!.Id}' merged into one link of {capacity}{(capped ? " (the most supported)" : "")}");
             var latency = options.Constants.LinkLatencyMs(a.Location!.Value, b.Location!.Value);
             links.Add(new NetworkLink($"{a.Pop!.Id}-{b.Pop!.Id}", a.Pop.Id, b.Pop.Id, capacity, latency, options.PricePerGb));
         }

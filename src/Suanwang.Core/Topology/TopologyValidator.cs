@@ -112,12 +112,16 @@ internal static class TopologyValidator
                 problems.Add(new($"{path}.endpoints", $"link '{link.Id}' connects '{link.A}' to itself"));
             if (link.Capacity.BitsPerSecond <= 0)
                 problems.Add(new($"{path}.capacity", $"link '{link.Id}' has capacity {link.Capacity}; it must be positive"));
+            else if (link.Capacity > NetworkLink.MaxCapacity)
+                problems.Add(new($"{path}.capacity", $"link '{link.Id}' has capacity {link.Capacity}; at most {NetworkLink.MaxCapacity} is supported"));
             if (!(link.LatencyMs >= 0) || !double.IsFinite(link.LatencyMs))
                 problems.Add(new($"{path}.latency", $"link '{link.Id}' has latency {Format(link.LatencyMs)} ms; it must be a finite number ≥ 0"));
             else if (link.LatencyMs > PathIndex.MaxLinkLatencyMs && constantsValid)
                 problems.Add(new($"{path}.latency", $"link '{link.Id}' has latency {Format(link.LatencyMs)} ms; at most {PathIndex.MaxLinkLatencyMs.ToString("N0", CultureInfo.InvariantCulture)} ms (about 11.6 days) is supported"));
             if (link.PricePerGb.MinorUnits < 0)
                 problems.Add(new($"{path}.price_per_gb", $"link '{link.Id}' has price per GB {link.PricePerGb}; it must be ≥ 0"));
+            else if (link.PricePerGb.MinorUnits > NetworkLink.MaxPricePerGbMinorUnits)
+                problems.Add(new($"{path}.price_per_gb", $"link '{link.Id}' has price per GB {link.PricePerGb}; at most {new Money(NetworkLink.MaxPricePerGbMinorUnits, link.PricePerGb.Currency)} is supported"));
         }
     }
 

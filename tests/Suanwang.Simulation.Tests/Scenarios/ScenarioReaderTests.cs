@@ -278,6 +278,27 @@ public sealed class ScenarioReaderTests
         Assert.Equal("0.8 is below the minimum of 1", result.Errors[1].Message);
     }
 
+    [Theory]
+    [InlineData("link_capacity: 5000000Tbps", "topology.link_capacity", "more than the 1000Tbps supported")]
+    [InlineData("price_per_gb: -0.05 CNY", "topology.price_per_gb", "-0.05 CNY is out of range")]
+    [InlineData("price_per_gb: 2000000 CNY", "topology.price_per_gb", "within 0..1000000.00 CNY")]
+    [InlineData("inflation: 11", "topology.inflation", "more than 10")]
+    public void GmlSettingsOutOfRangeAreOneErrorAtTheSetting(string setting, string path, string phrase)
+    {
+        var yaml = Header + $"\ntopology:\n  preset: cernet\n  {setting}";
+        var error = Single(Load(yaml));
+        Assert.Equal((LineOf(yaml, setting), path), (error.Position!.Value.Line, error.Path));
+        Assert.Contains(phrase, error.Message);
+    }
+
+    [Fact]
+    public void GmlDefaultsAreTheImportersDefaults()
+    {
+        var spec = ScenarioReader.Read(Header + "\ntopology:\n  preset: cernet", "s.yaml").Spec!;
+        var defaults = new Suanwang.Core.Topologies.GmlImportOptions();
+        Assert.Equal((defaults.LinkCapacity, defaults.Constants.Inflation, defaults.PricePerGb), (spec.Topology.LinkCapacity, spec.Topology.Inflation, spec.Topology.PricePerGb));
+    }
+
     [Fact]
     public void UnreadablePolicyDoesNotShiftLaterIndexes()
     {
