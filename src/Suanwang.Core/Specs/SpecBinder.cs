@@ -174,13 +174,13 @@ public sealed class MappingBinder
     /// <summary>An integer field, checked against a lower bound.</summary>
     public int? WholeNumber(string key, bool required = false, int min = int.MinValue) =>
         Number(key, required, text => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<int>($"{v} is below the minimum of {min}"))
+            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<int>(string.Create(CultureInfo.InvariantCulture, $"{v} is below the minimum of {min}")))
             : ParseResult.Fail<int>($"'{text}' is not a whole number"));
 
     /// <summary>A long integer field, checked against a lower bound.</summary>
     public long? LongInteger(string key, bool required = false, long min = long.MinValue) =>
         Number(key, required, text => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<long>($"{v} is below the minimum of {min}"))
+            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<long>(string.Create(CultureInfo.InvariantCulture, $"{v} is below the minimum of {min}")))
             : ParseResult.Fail<long>($"'{text}' is not a whole number"));
 
     /// <summary>A real-number field, checked against a lower bound.</summary>
