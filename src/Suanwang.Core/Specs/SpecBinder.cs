@@ -214,11 +214,26 @@ public sealed class MappingBinder
     /// <summary>A money field (<c>12000.00 CNY</c>).</summary>
     public Money? Money(string key, bool required = false) => Number(key, required, Quantity.ParseMoney);
 
-    /// <summary>A timestamp field in ISO 8601 with an offset (<c>2026-12-01T00:00:00Z</c>).</summary>
+    /// <summary>
+    /// A timestamp field in ISO 8601, returned in UTC: <c>2026-12-01T00:00:00Z</c> or with an offset
+    /// (<c>2026-01-15T08:00:00+08:00</c>), seconds optionally with a fraction; a date alone
+    /// (<c>2026-12-01</c>) means midnight UTC. Nothing else: <c>01/02/2026</c> means different days in
+    /// different countries, and a time without <c>Z</c> or an offset different instants in different zones.
+    /// </summary>
     public DateTimeOffset? Timestamp(string key, bool required = false) =>
-        Number(key, required, text => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v)
+        Number(key, required, ParseTimestamp);
+
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd",
+        .. new[] { "'Z'", "zzz" }.SelectMany(zone => Enumerable.Range(0, 8).Select(digits =>
+            "yyyy-MM-dd'T'HH:mm:ss" + (digits == 0 ? "" : "." + new string('f', digits)) + zone)),
+    ];
+
+    internal static ParseResult<DateTimeOffset> ParseTimestamp(string text) =>
+        DateTimeOffset.TryParseExact(text.Trim(), TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v)
             ? ParseResult.Ok(v.ToUniversalTime())
-            : ParseResult.Fail<DateTimeOffset>($"'{text}' is not a timestamp; expected ISO 8601 such as 2026-12-01T00:00:00Z"));
+            : ParseResult.Fail<DateTimeOffset>($"'{text}' is not a timestamp; expected ISO 8601 with Z or an offset, such as 2026-12-01T00:00:00Z or 2026-01-15T08:00:00+08:00, or a date such as 2026-12-01 (midnight UTC)");
 
     /// <summary>A list of strings; a single string is accepted as a list of one.</summary>
     public ImmutableArray<string> Strings(string key, bool required = false)
