@@ -41,6 +41,7 @@ public sealed record GmlImportOptions
 /// <see cref="GmlImportOptions"/> because Topology Zoo link speeds are absent or a decade old;</item>
 /// <item>parallel edges between the same two nodes are merged into one link whose capacity is the sum
 /// (as a link aggregation group carries it), with a warning; self-loops are dropped with a warning;</item>
+/// <item>a link's id is <c>A-B</c> (its ends' ids), with <c> (2)</c>, <c> (3)</c>… added when labels containing '-' make two ids equal;</item>
 /// <item><c>directed 1</c> graphs are read as undirected: our links are full duplex.</item>
 /// </list>
 /// </summary>
@@ -213,6 +214,7 @@ public static class GmlTopologyImporter
         }
 
         var links = ImmutableArray.CreateBuilder<NetworkLink>();
+        var linkIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, (count, _, a, b)) in pairs.OrderBy(p => p.Value.Order))
         {
             // Saturate rather than overflow: the options bound one link, but a file may repeat an edge many times.
@@ -222,9 +224,21 @@ public static class GmlTopologyImporter
             if (count > 1)
                 warnings.Add($"{count} parallel links between '{a.Pop!.Id}' and '{b.Pop!.Id}' merged into one link of {capacity}{(capped ? " (the most supported)" : "")}");
             var latency = options.Constants.LinkLatencyMs(a.Location!.Value, b.Location!.Value);
-            links.Add(new NetworkLink($"{a.Pop!.Id}-{b.Pop!.Id}", a.Pop.Id, b.Pop.Id, capacity, latency, options.PricePerGb));
+            links.Add(new NetworkLink(UniqueLinkId(a.Pop!.Id, b.Pop!.Id, linkIds), a.Pop.Id, b.Pop.Id, capacity, latency, options.PricePerGb));
         }
         return links.ToImmutable();
+    }
+
+    /// <summary>
+    /// <c>A-B</c>, or <c>A-B (2)</c>, <c>(3)</c>… when labels containing '-' make it collide with an earlier
+    /// link (<c>"X-Y"–"Z"</c> and <c>"X"–"Y-Z"</c>); links come in first-seen edge order, so ids are deterministic.
+    /// </summary>
+    private static string UniqueLinkId(string a, string b, HashSet<string> taken)
+    {
+        var id = $"{a}-{b}";
+        for (var n = 2; !taken.Add(id); n++)
+            id = string.Create(CultureInfo.InvariantCulture, $"{a}-{b} ({n})");
+        return id;
     }
 
     private static string? Text(GmlValue? value) => value switch

@@ -156,4 +156,23 @@ public sealed class GmlErrorTests
         var result = GmlTopologyImporter.Import(Good, "t.gml", options);
         Assert.Contains(result.Errors, e => e.Path == "constants.km_per_ms");
     }
+
+    [Fact]
+    public void Link_ids_stay_unique_when_labels_contain_hyphens()
+    {
+        const string gml = """
+            graph [
+              node [ id 0 label "X-Y" Latitude 39.9 Longitude 116.4 ]
+              node [ id 1 label "Z" Latitude 39.1 Longitude 117.2 ]
+              node [ id 2 label "X" Latitude 38.0 Longitude 114.5 ]
+              node [ id 3 label "Y-Z" Latitude 36.7 Longitude 117.0 ]
+              edge [ source 0 target 1 ]
+              edge [ source 2 target 3 ]
+              edge [ source 1 target 2 ]
+            ]
+            """;
+        var result = GmlTopologyImporter.Import(gml, "hyphens.gml");
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        Assert.Equal(["X-Y-Z", "X-Y-Z (2)", "Z-X"], result.Topology!.Network.Links.Select(l => l.Id));
+    }
 }
