@@ -19,8 +19,6 @@ public static class JobSpecReader
     /// <summary>The <c>kind</c> of a job spec.</summary>
     public const string Kind = "Job";
 
-    private static readonly string[] AcceleratorKinds = ["grade", "model", "cu"];
-
     private const string JobShape = "a job spec (a mapping that starts apiVersion: suanwang/v1, kind: Job)";
 
     /// <summary>Reads the job(s) in <paramref name="text"/>.</summary>
@@ -135,7 +133,6 @@ public static class JobSpecReader
         if (accelerators is null)
             return null;
         var count = accelerators.WholeNumber("count", required: true);
-        string[] kinds = [.. AcceleratorKinds.Where(accelerators.Has)];
         ComputeGrade? grade = null;
         if (accelerators.Text("grade") is { } gradeText)
         {
@@ -147,12 +144,7 @@ public static class JobSpecReader
         }
         var model = accelerators.Text("model");
         var computeUnits = accelerators.Real("cu");
-        if (kinds.Length != 1)
-        {
-            accelerators.Binder.ErrorAt(accelerators.Path, kinds.Length == 0
-                ? "say which accelerators: give one of grade (A–D), model or cu"
-                : $"give only one of grade, model or cu, not {string.Join(" and ", kinds)}");
-        }
+        // "Exactly one of grade, model or cu" is a rule of the demand, checked (once) by JobDemandValidator.
         accelerators.Done();
         return new AcceleratorDemand(count ?? 0, grade, model, computeUnits);
     }

@@ -95,6 +95,26 @@ public class JobSpecReaderTests
         Assert.Equal(fromYaml, fromJson);
     }
 
+    [Theory]
+    [InlineData("{ count: 1, grade: A, model: H20 }", "give only one of grade, model or cu, not grade and model")]
+    [InlineData("{ count: 1 }", "say which accelerators: give one of grade (A–D), model or cu")]
+    public void Accelerator_kind_rule_is_reported_once_at_the_accelerators_line(string accelerators, string message)
+    {
+        var result = JobSpecReader.Read($"""
+            apiVersion: suanwang/v1
+            kind: Job
+            name: one-kind
+            resources:
+              cpu: 1
+              memory: 1GiB
+              accelerators: {accelerators}
+            duration: 10m
+            """, "job.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("resources.accelerators", 7, message), (error.Path, error.Position?.Line, error.Message));
+    }
+
     [Fact]
     public void Omitted_fields_take_their_documented_defaults()
     {
