@@ -14,7 +14,7 @@ namespace Suanwang.Core.Specs;
 public static class JobSpecReader
 {
     /// <summary>The <c>apiVersion</c> every spec must declare.</summary>
-    public const string ApiVersion = "suanwang/v1";
+    public const string ApiVersion = SpecHeader.ApiVersion;
 
     /// <summary>The <c>kind</c> of a job spec.</summary>
     public const string Kind = "Job";
@@ -46,10 +46,7 @@ public static class JobSpecReader
         }
         if (binder.IsValid)
             return new JobSpecReadResult(jobs.ToImmutable(), []);
-        var errors = binder.Errors
-            .OrderBy(e => e.Position?.Line ?? int.MaxValue)
-            .ThenBy(e => e.Position?.Column ?? int.MaxValue);
-        return new JobSpecReadResult([], [.. errors]);
+        return new JobSpecReadResult([], SpecErrorOrder.Sort(binder.Errors));
     }
 
     private static JobSpec? BindJob(SpecBinder binder, SpecNode node, string path, Func<string, bool>? isKnownAcceleratorModel)
@@ -61,7 +58,7 @@ public static class JobSpecReader
             return null;
         }
         var job = binder.Mapping(node, path)!;
-        if (!HeaderFits(job))
+        if (!SpecHeader.Check(job, Kind, "a job spec"))
             return null; // another kind or version has other fields: listing them all as unknown would bury the real mistake.
 
         var name = job.Text("name", required: true);
@@ -99,22 +96,6 @@ public static class JobSpecReader
                 binder.ErrorAt(fieldPath, finding.Error.Message);
         }
         return binder.Errors.Count == errorsBefore ? new JobSpec(demand, tenant, submit) : null;
-    }
-
-    private static bool HeaderFits(MappingBinder job)
-    {
-        var fits = true;
-        if (job.Text("apiVersion", required: true) is { } apiVersion && apiVersion != ApiVersion)
-        {
-            job.Binder.ErrorAt(job.PathOf("apiVersion"), $"unsupported apiVersion '{apiVersion}'; expected {ApiVersion}");
-            fits = false;
-        }
-        if (job.Text("kind", required: true) is { } kind && kind != Kind)
-        {
-            job.Binder.ErrorAt(job.PathOf("kind"), $"this is a '{kind}' spec; a job spec says kind: {Kind}");
-            fits = false;
-        }
-        return fits;
     }
 
     private static TaskResources BindResources(MappingBinder? resources)

@@ -61,8 +61,7 @@ public static class ScenarioLoader
 
     /// <summary>The scenario's own errors first, then those of the files it names; each by line and column.</summary>
     private static ImmutableArray<SpecError> Ordered(IEnumerable<SpecError> errors, string source) =>
-        [.. errors.OrderBy(e => e.Source != source).ThenBy(e => e.Source, StringComparer.Ordinal)
-            .ThenBy(e => e.Position?.Line ?? 0).ThenBy(e => e.Position?.Column ?? 0)];
+        [.. errors.OrderBy(e => e.Source != source).ThenBy(e => e, SpecErrorOrder.Instance)];
 
     /// <summary>
     /// How errors name a file the scenario refers to: its path as written, joined to the scenario's own folder as

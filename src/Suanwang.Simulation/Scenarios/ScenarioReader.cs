@@ -40,7 +40,7 @@ public static class ScenarioReader
     private static readonly string[] WorkloadSources = ["swf", "generate", "jobs"];
 
     /// <summary>The only <c>apiVersion</c> understood.</summary>
-    public const string ApiVersion = "suanwang/v1";
+    public const string ApiVersion = SpecHeader.ApiVersion;
 
     /// <summary>The synthetic workload mixes the generator knows.</summary>
     public static ImmutableArray<string> Mixes { get; } = ["ai-training", "inference", "hpc", "analytics", "mixed"];
@@ -63,10 +63,8 @@ public static class ScenarioReader
         if (root is null)
             return new ScenarioReadResult(null, binder, []);
 
-        if (root.Text("apiVersion", required: true) is { } version && version != ApiVersion)
-            binder.Error(root.Node("apiVersion"), "apiVersion", $"unsupported apiVersion '{version}'; expected {ApiVersion}");
-        if (root.Text("kind", required: true) is { } kind && kind != "Scenario")
-            binder.Error(root.Node("kind"), "kind", $"kind is '{kind}'; expected Scenario");
+        if (!SpecHeader.Check(root, "Scenario", "a scenario"))
+            return new ScenarioReadResult(null, binder, []);
         var name = root.Text("name", required: true) ?? "";
         var seed = root.LongInteger("seed") ?? 0;
         var horizon = root.Duration("horizon");

@@ -62,10 +62,29 @@ public sealed class ScenarioReaderTests
             kind: Scenario
             """;
         var result = Load(yaml);
-        // A missing field is placed at its mapping (column 1), so it sorts before the wrong value at column 13.
-        Assert.Equal([(1, "name"), (1, "apiVersion")], Where(result.Errors));
-        Assert.Equal("required field 'name' is missing", result.Errors[0].Message);
-        Assert.Equal("unsupported apiVersion 'suanwang/v2'; expected suanwang/v1", result.Errors[1].Message);
+        // Another version has another schema: its other fields are not checked against this one.
+        Assert.Equal([(1, "apiVersion")], Where(result.Errors));
+        Assert.Equal("unsupported apiVersion 'suanwang/v2'; expected suanwang/v1", result.Errors[0].Message);
+    }
+
+    [Fact]
+    public void AnotherKindIsOneErrorNotAFloodOfUnknownFields()
+    {
+        var yaml = """
+            apiVersion: suanwang/v1
+            kind: Job
+            name: some-job
+            resources: { cpu: 1, memory: 1GiB }
+            duration: 1h
+            """;
+        var error = Single(Load(yaml));
+        Assert.Equal((2, "kind", "this is a 'Job' document, not a scenario; expected kind: Scenario"), (error.Position!.Value.Line, error.Path, error.Message));
+    }
+
+    [Fact]
+    public void MissingHeaderFieldsAreReportedAndTheRestIsStillChecked()
+    {
+        Assert.Equal([(1, "apiVersion"), (1, "kind"), (2, "seed")], Where(Load("name: t\nseed: x").Errors));
     }
 
     [Fact]
