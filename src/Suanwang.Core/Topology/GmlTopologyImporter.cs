@@ -88,7 +88,7 @@ public static class GmlTopologyImporter
             : [];
         ImmutableArray<Provider> providers = options.SitePerPointOfPresence ? [new Provider(providerId, name)] : [];
         var draft = new TopologyDraft(name, kept, links, sites, providers, options.Constants,
-            ImmutableDictionary<string, string>.Empty, [.. warnings]);
+            ImmutableSortedDictionary<string, string>.Empty, [.. warnings]);
         var (topology, problems) = Topology.Create(draft);
         if (topology is null)
             return new TopologyReadResult(null, [.. problems.Select(p => Error(sourceName, null, p.Path, p.Message))]);

@@ -79,12 +79,12 @@ public static class TopologyReader
     }
 
     private sealed record BoundNodes(
-        ImmutableArray<PointOfPresence> Nodes, ImmutableDictionary<string, string> Regions, HashSet<string> Broken, bool AnyDropped);
+        ImmutableArray<PointOfPresence> Nodes, ImmutableSortedDictionary<string, string> Regions, HashSet<string> Broken, bool AnyDropped);
 
     private static BoundNodes BindNodes(MappingBinder root)
     {
         var nodes = ImmutableArray.CreateBuilder<PointOfPresence>();
-        var regions = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var regions = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var broken = new HashSet<string>(StringComparer.Ordinal);
         var anyDropped = false;
         foreach (var (item, path) in root.Items("nodes", required: true))

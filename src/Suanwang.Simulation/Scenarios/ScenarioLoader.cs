@@ -113,7 +113,7 @@ public static class ScenarioLoader
         else
         {
             var local = new PointOfPresence(FlatPointOfPresence, "all sites (no topology)", null);
-            var draft = new TopologyDraft("flat", [local], [], [], [], GeoLatency.Default, ImmutableDictionary<string, string>.Empty, []);
+            var draft = new TopologyDraft("flat", [local], [], [], [], GeoLatency.Default, ImmutableSortedDictionary<string, string>.Empty, []);
             var (flat, problems) = Topology.Create(draft, isKnownModel);
             foreach (var problem in problems)
                 binder.ErrorAt("topology", problem.Message);

@@ -176,6 +176,16 @@ public sealed class TopologyReaderTests
     }
 
     [Fact]
+    public void Regions_enumerate_in_ordinal_id_order_in_every_run()
+    {
+        var topology = TopologyPresets.Load("china-national").Topology!;
+        var ids = topology.Regions.Keys.ToList();
+        Assert.True(ids.Count > 2, "the preset declares regions");
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        Assert.Equal(topology.Regions[ids[0]], topology.RegionOf(ids[0]));
+    }
+
+    [Fact]
     public void A_document_of_another_kind_is_one_error_at_kind_not_a_flood_of_unknown_fields()
     {
         var result = Read(Replace("kind: Topology", "kind: Scenario"));

@@ -20,7 +20,7 @@ public sealed class TopologyTests
         [.. sites],
         [],
         GeoLatency.Default,
-        ImmutableDictionary<string, string>.Empty,
+        ImmutableSortedDictionary<string, string>.Empty,
         []);
 
     private static Site Site(string id, string? at, params Pool[] pools) =>
