@@ -118,18 +118,29 @@ internal sealed class TopologySourceOptions
         }
         var gmlOptions = new GmlImportOptions { Constants = constants, SitePerPointOfPresence = true };
 
+        // Whether the constants apply depends on the kind of source, not on the values: GML backbones derive
+        // their latencies from them; topology files and the YAML preset carry their own.
+        var (gmlPath, filePath, presetName) = (parse.GetValue(_gml), parse.GetValue(_file), parse.GetValue(_preset) ?? "china-national");
+        var takesConstants = gmlPath is not null || (filePath is null && TopologyPresets.IsGml(presetName));
+        var unknownPreset = gmlPath is null && filePath is null && !TopologyPresets.Exists(presetName);
+        if (given.Any(v => v is not null) && !takesConstants && !unknownPreset)
+        {
+            var source = filePath is not null ? $"the topology file '{filePath}'" : $"preset '{presetName}'";
+            console.Error.WriteLine($"usage error: --inflation, --km-per-ms and --hop-ms apply to GML backbones only (--gml FILE, --preset {string.Join(" or ", TopologyPresets.GmlNames)}); {source} keeps the constants written in it");
+            console.Error.WriteLine($"Run 'suanwang topology {parse.CommandResult.Command.Name} --help' for usage.");
+            return (null, ExitCodes.Usage);
+        }
+
         TopologyReadResult result;
-        var fromTopologyFile = false;
-        if (parse.GetValue(_gml) is { } gml)
+        if (gmlPath is { } gml)
         {
             var (text, reason) = InputFiles.ReadText(gml);
             if (text is null)
                 return (null, console.InvalidInput(new[] { InputFiles.Unreadable(gml, reason!) }));
             result = GmlTopologyImporter.Import(text, gml, gmlOptions);
         }
-        else if (parse.GetValue(_file) is { } file)
+        else if (filePath is { } file)
         {
-            fromTopologyFile = true;
             var (text, reason) = InputFiles.ReadText(file);
             if (text is null)
                 return (null, console.InvalidInput(new[] { InputFiles.Unreadable(file, reason!) }));
@@ -139,20 +150,12 @@ internal sealed class TopologySourceOptions
         }
         else
         {
-            result = TopologyPresets.Load(parse.GetValue(_preset) ?? "china-national", isKnownModel, gmlOptions);
+            result = TopologyPresets.Load(presetName, isKnownModel, gmlOptions);
         }
         if (result.Topology is null)
             return (null, console.InvalidInput(result.Errors));
 
         var loaded = result.Topology;
-        var constantsApplied = !fromTopologyFile && loaded.Constants == constants;
-        if (given.Any(v => v is not null) && !constantsApplied)
-        {
-            // Silently ignoring them would print numbers the user did not ask for.
-            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"usage error: --inflation, --km-per-ms and --hop-ms apply to GML backbones only (--gml FILE, --preset chinanet or cernet); '{loaded.Name}' keeps the constants of its file ({loaded.Constants.KmPerMs} km/ms, inflation {loaded.Constants.Inflation}, {loaded.Constants.HopMs} ms per hop)"));
-            return (null, ExitCodes.Usage);
-        }
         foreach (var warning in loaded.Warnings)
             console.Error.WriteLine($"warning: {warning}");
         return (loaded, ExitCodes.Ok);

@@ -32,9 +32,6 @@ public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder, I
 /// </summary>
 public static class ScenarioReader
 {
-    /// <summary>The presets read from GML, which take <c>link_capacity</c>, <c>inflation</c> and <c>price_per_gb</c>; the others carry their own links.</summary>
-    private static readonly ImmutableArray<string> GmlPresets = ["chinanet", "cernet"];
-
     private static readonly ImmutableArray<string> GmlSettings = ["link_capacity", "inflation", "price_per_gb"];
 
     private static readonly string[] WorkloadSources = ["swf", "generate", "jobs"];
@@ -146,14 +143,14 @@ public static class ScenarioReader
             price = null;
         }
         // Settings that would be silently ignored are errors: the user expects them to change the network.
-        var takesGmlSettings = gmlPath is not null || (preset is not null && GmlPresets.Contains(preset, StringComparer.OrdinalIgnoreCase));
+        var takesGmlSettings = gmlPath is not null || (preset is not null && TopologyPresets.IsGml(preset));
         if (!takesGmlSettings && (preset is null || TopologyPresets.Exists(preset)))
         {
             foreach (var setting in GmlSettings.Where(fields.Has))
             {
                 fields.Binder.ErrorAt(fields.PathOf(setting), preset is null
                     ? $"'{setting}' applies to GML topologies; without 'gml' or 'preset' there is no network"
-                    : $"'{setting}' applies to GML topologies (gml: or the presets {string.Join(", ", GmlPresets)}); preset '{preset}' has its own links");
+                    : $"'{setting}' applies to GML topologies (gml: or the presets {string.Join(", ", TopologyPresets.GmlNames)}); preset '{preset}' has its own links");
             }
         }
         return new ScenarioTopology(preset, gmlPath, capacity ?? defaults.LinkCapacity, inflation ?? defaults.Inflation, price ?? defaults.PricePerGb);
