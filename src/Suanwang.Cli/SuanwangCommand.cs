@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace Suanwang.Cli;
 
@@ -8,6 +9,24 @@ internal static class SuanwangCommand
 {
     /// <summary>Parses and runs one command line; returns the process exit code (DESIGN §10: 0 ok, 1 invalid input, 2 usage).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        // The parser reads option values such as --inflation 1.5 with the current culture, which would turn
+        // them into 15 under de-DE. Run invariant, and give a host (or a test) its own culture back afterwards.
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return RunInvariant(args, output, error);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentUICulture = uiCulture;
+        }
+    }
+
+    private static int RunInvariant(string[] args, TextWriter output, TextWriter error)
     {
         var console = new CliConsole(output, error);
         var root = new RootCommand("Suanwang (算网): the compute-network brain — federate, measure, schedule and simulate compute over a national network.");

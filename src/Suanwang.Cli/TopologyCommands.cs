@@ -108,24 +108,39 @@ internal sealed class TopologySourceOptions
         Func<string, bool> isKnownModel = model => catalog.TryFind(model, out _);
         double?[] given = [parse.GetValue(_inflation), parse.GetValue(_kmPerMs), parse.GetValue(_hopMs)];
         var (inflation, kmPerMs, hopMs) = (given[0], given[1], given[2]);
-        if (given.Any(v => v is { } x && !double.IsFinite(x)) || inflation is < 1 || kmPerMs is <= 0 || hopMs is < 0)
-            return (null, console.InvalidInput("--inflation must be ≥ 1, --km-per-ms > 0 and --hop-ms ≥ 0 (finite numbers)"));
         var defaults = GeoLatency.Default;
         var constants = new GeoLatency(kmPerMs ?? defaults.KmPerMs, inflation ?? defaults.Inflation, hopMs ?? defaults.HopMs);
+        if (constants.Problems() is { Count: > 0 } outOfRange)
+        {
+            // The same ranges as a topology file's constants, named by the option that set them.
+            return (null, console.InvalidInput(string.Join("; ", outOfRange.Select(p =>
+                $"--{p.Field.Replace('_', '-')} {p.Message[(p.Message.IndexOf(" is ", StringComparison.Ordinal) + 1)..]}"))));
+        }
         var gmlOptions = new GmlImportOptions { Constants = constants, SitePerPointOfPresence = true };
 
+        // Whether the constants apply depends on the kind of source, not on the values: GML backbones derive
+        // their latencies from them; topology files and the YAML preset carry their own.
+        var (gmlPath, filePath, presetName) = (parse.GetValue(_gml), parse.GetValue(_file), parse.GetValue(_preset) ?? "china-national");
+        var takesConstants = gmlPath is not null || (filePath is null && TopologyPresets.IsGml(presetName));
+        var unknownPreset = gmlPath is null && filePath is null && !TopologyPresets.Exists(presetName);
+        if (given.Any(v => v is not null) && !takesConstants && !unknownPreset)
+        {
+            var source = filePath is not null ? $"the topology file '{filePath}'" : $"preset '{presetName}'";
+            console.Error.WriteLine($"usage error: --inflation, --km-per-ms and --hop-ms apply to GML backbones only (--gml FILE, --preset {string.Join(" or ", TopologyPresets.GmlNames)}); {source} keeps the constants written in it");
+            console.Error.WriteLine($"Run 'suanwang topology {parse.CommandResult.Command.Name} --help' for usage.");
+            return (null, ExitCodes.Usage);
+        }
+
         TopologyReadResult result;
-        var fromTopologyFile = false;
-        if (parse.GetValue(_gml) is { } gml)
+        if (gmlPath is { } gml)
         {
             var (text, reason) = InputFiles.ReadText(gml);
             if (text is null)
                 return (null, console.InvalidInput(new[] { InputFiles.Unreadable(gml, reason!) }));
             result = GmlTopologyImporter.Import(text, gml, gmlOptions);
         }
-        else if (parse.GetValue(_file) is { } file)
+        else if (filePath is { } file)
         {
-            fromTopologyFile = true;
             var (text, reason) = InputFiles.ReadText(file);
             if (text is null)
                 return (null, console.InvalidInput(new[] { InputFiles.Unreadable(file, reason!) }));
@@ -135,20 +150,12 @@ internal sealed class TopologySourceOptions
         }
         else
         {
-            result = TopologyPresets.Load(parse.GetValue(_preset) ?? "china-national", isKnownModel, gmlOptions);
+            result = TopologyPresets.Load(presetName, isKnownModel, gmlOptions);
         }
         if (result.Topology is null)
             return (null, console.InvalidInput(result.Errors));
 
         var loaded = result.Topology;
-        var constantsApplied = !fromTopologyFile && loaded.Constants == constants;
-        if (given.Any(v => v is not null) && !constantsApplied)
-        {
-            // Silently ignoring them would print numbers the user did not ask for.
-            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"usage error: --inflation, --km-per-ms and --hop-ms apply to GML backbones only (--gml FILE, --preset chinanet or cernet); '{loaded.Name}' keeps the constants of its file ({loaded.Constants.KmPerMs} km/ms, inflation {loaded.Constants.Inflation}, {loaded.Constants.HopMs} ms per hop)"));
-            return (null, ExitCodes.Usage);
-        }
         foreach (var warning in loaded.Warnings)
             console.Error.WriteLine($"warning: {warning}");
         return (loaded, ExitCodes.Ok);

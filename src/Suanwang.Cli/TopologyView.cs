@@ -79,11 +79,11 @@ internal sealed class TopologyView
                 sites.AddRow(
                     Markup.Escape(site.Id), SpecEnums.Name(site.Tier), Markup.Escape(site.AttachedTo ?? ""), Markup.Escape(site.ProviderId),
                     string.Join(" ", site.Pools.Select(p => SpecEnums.Name(p.Kind))),
-                    site.Pools.Sum(p => p.NodeCount).ToString(CultureInfo.InvariantCulture),
+                    site.Pools.Sum(p => (long)p.NodeCount).ToString(CultureInfo.InvariantCulture),
                     Markup.Escape(string.Join(" ", accelerators)),
                     Markup.Escape(Range(site.Pools.Select(p => p.PricePerCuHour.Amount), "0.00")),
-                    Range(site.Pools.Select(p => (decimal)p.Pue), "0.00"),
-                    Range(site.Pools.Select(p => (decimal)p.CarbonGramsPerKwh), "0"));
+                    Range(site.Pools.Select(p => p.Pue), "0.00"),
+                    Range(site.Pools.Select(p => p.CarbonGramsPerKwh), "0"));
             }
             console.Write(sites);
         }
@@ -154,13 +154,14 @@ internal sealed class TopologyView
         };
     }
 
-    private static string Range(IEnumerable<decimal> values, string format)
+    // Generic so doubles are formatted as doubles: a (decimal) cast of a huge PUE or carbon figure would throw.
+    private static string Range<T>(IEnumerable<T> values, string format) where T : struct, IComparable<T>, IFormattable
     {
         var list = values.ToList();
         if (list.Count == 0)
             return "";
         var (lo, hi) = (list.Min(), list.Max());
-        return lo == hi ? lo.ToString(format, CultureInfo.InvariantCulture) : $"{lo.ToString(format, CultureInfo.InvariantCulture)}–{hi.ToString(format, CultureInfo.InvariantCulture)}";
+        return lo.CompareTo(hi) == 0 ? lo.ToString(format, CultureInfo.InvariantCulture) : $"{lo.ToString(format, CultureInfo.InvariantCulture)}–{hi.ToString(format, CultureInfo.InvariantCulture)}";
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

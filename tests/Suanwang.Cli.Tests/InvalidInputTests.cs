@@ -70,7 +70,28 @@ public sealed class InvalidInputTests
         { "empty topology file", "empty.yaml", "", ["topology", "show", "--file", "{file}"], "found 0" },
         { "empty GML file", "empty.gml", "", ["topology", "show", "--gml", "{file}"], "graph [" },
         { "empty file name", "present.yaml", GoodJob, ["validate", ""], "file name is empty" },
+        { "link latency beyond the supported limit", "topo.yaml", GoodTopology.Replace("capacity: 100Gbps,", "capacity: 100Gbps, latency: 12d,"), ["topology", "show", "--file", "{file}"], "links[0].latency" },
+        { "link latency beyond the supported limit, validated", "topo.yaml", GoodTopology.Replace("capacity: 100Gbps,", "capacity: 100Gbps, latency: 12d,"), ["validate", "{file}"], "at most 1,000,000,000 ms" },
+        { "propagation speed near zero", "present.yaml", GoodJob, ["topology", "tiers", "--gml", "{repo}/data/topologies/Chinanet.gml", "--km-per-ms", "1e-7"], "--km-per-ms is 1E-07" },
+        { "sites on an empty network", "topo.yaml", EmptyNetwork("nodes: []"), ["topology", "show", "--file", "{file}"], "no points of presence" },
+        { "sites on a blank network", "topo.yaml", EmptyNetwork("nodes:"), ["topology", "tiers", "--file", "{file}"], "required field 'nodes' is empty" },
+        { "two pools of two billion nodes", "topo.yaml", TwoHugePools(), ["topology", "show", "--file", "{file}"], "1 to 10,000,000" },
+        { "PUE of 1e29", "topo.yaml", GoodTopology.Replace("pue: 1.2", "pue: 1e29"), ["topology", "show", "--file", "{file}"], "PUE 1E+29" },
+        { "cernet scenario with a huge link capacity", "scenario.yaml", "apiVersion: suanwang/v1\nkind: Scenario\nname: huge-links\ntopology:\n  preset: cernet\n  link_capacity: 5000000Tbps\n", ["validate", "{file}"], "topology.link_capacity" },
+        { "scenario with a negative price per GB", "scenario.yaml", "apiVersion: suanwang/v1\nkind: Scenario\nname: cheap-links\ntopology:\n  preset: chinanet\n  price_per_gb: -1 CNY\n", ["validate", "{file}"], "topology.price_per_gb" },
+        { "inflation far too large", "present.yaml", GoodJob, ["topology", "show", "--preset", "cernet", "--inflation", "1e300"], "--inflation is 1E+300" },
     };
+
+    private static string TwoHugePools() => GoodTopology
+        .Replace("nodes: 2,", "nodes: 2000000000,")
+        .Replace("      - { id: beijing-region/ai,", "      - { id: beijing-region/cpu, kind: hpc, nodes: 2000000000, price_per_cu_hour: 1.00 CNY, pue: 1.2, carbon_g_per_kwh: 500, node: { cpu: 8, memory: 64GiB } }\n      - { id: beijing-region/ai,");
+
+    private static string EmptyNetwork(string nodes)
+    {
+        var start = GoodTopology.IndexOf("nodes:", StringComparison.Ordinal);
+        var end = GoodTopology.IndexOf("sites:", StringComparison.Ordinal);
+        return GoodTopology[..start] + nodes + "\n" + GoodTopology[end..];
+    }
 
     private static string Disconnected() => GoodTopology
         .Replace("  - { id: Shanghai, lat: 31.2, lon: 121.5 }\n", "  - { id: Shanghai, lat: 31.2, lon: 121.5 }\n  - { id: Chengdu, lat: 30.6, lon: 104.1 }\n  - { id: Chongqing, lat: 29.6, lon: 106.6 }\n")
@@ -82,7 +103,7 @@ public sealed class InvalidInputTests
     {
         using var folder = new TempFolder();
         var file = folder.Write(fileName, text.ReplaceLineEndings("\n"));
-        var run = Cli.Run([.. args.Select(a => a.Replace("{file}", file).Replace("{dir}", folder.Path))]);
+        var run = Cli.Run([.. args.Select(a => a.Replace("{file}", file).Replace("{dir}", folder.Path).Replace("{repo}", Cli.RepoRoot))]);
 
         Assert.True(run.Exit == 1, $"{name}: {run}");
         AssertCleanError(run, phrase, name);

@@ -135,6 +135,31 @@ public sealed class TopologyCommandTests
         Assert.Equal(40 * 39 / 2, json.GetProperty("pairs").EnumerateObject().Sum(p => p.Value.GetInt64()));
     }
 
+    [Theory]
+    [InlineData("--preset", "china-national", "--inflation", "1.5")]
+    [InlineData("--preset", "china-national", "--km-per-ms", "200")]
+    [InlineData("--file", "{topology}", "--hop-ms", "0.1")]
+    public void Latency_constants_are_refused_for_non_gml_sources_even_when_equal_to_their_own(string source, string value, string option, string constant)
+    {
+        var file = Cli.RepoPath("data", "topologies", "china-national.yaml");
+        var run = Cli.Run("topology", "tiers", source, value.Replace("{topology}", file, StringComparison.Ordinal), option, constant);
+
+        Assert.True(run.Exit == 2, run.ToString());
+        Assert.Contains("GML backbones only", run.Err);
+        Assert.Equal("", run.Out);
+    }
+
+    [Theory]
+    [InlineData("--preset", "cernet")]
+    [InlineData("--gml", "{cernet}")]
+    public void Latency_constants_are_accepted_for_gml_sources_even_when_equal_to_the_defaults(string source, string value)
+    {
+        var run = Cli.Run("topology", "tiers", source, value.Replace("{cernet}", Cli.RepoPath("data", "topologies", "Cernet.gml"), StringComparison.Ordinal), "--inflation", "1.5", "--json");
+
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Equal(1.5, run.Json().GetProperty("constants").GetProperty("inflation").GetDouble());
+    }
+
     [Fact]
     public void Latency_constants_for_a_topology_that_keeps_its_own_are_a_usage_error()
     {

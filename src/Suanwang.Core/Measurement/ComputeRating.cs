@@ -20,7 +20,7 @@ public sealed record ComputeRating(
     ComputeGrade Grade,
     ComputeGrade GradeByCompute,
     ComputeGrade? GradeByBandwidth,
-    ImmutableArray<string> Notes);
+    EquatableArray<string> Notes);
 
 /// <summary>The CU of one node: its accelerators plus its CPU cores' share of the catalogued socket.</summary>
 /// <param name="Workload">The class the rating is for.</param>
@@ -41,4 +41,4 @@ public sealed record NodeRating(
     int AcceleratorCount,
     ComputeRating? CpuSocket,
     double CpuSocketShare,
-    ImmutableArray<string> Notes);
+    EquatableArray<string> Notes);

@@ -87,7 +87,7 @@ public static class ComputeUnits
         var byBandwidth = ComputeGrading.ByMemoryBandwidth(workload, figures.MemoryBandwidthTBps);
         if (byBandwidth is null)
             notes.Add("memory bandwidth unknown; the grade is from compute alone");
-        var grade = byBandwidth is { } b && b > byCompute ? b : byCompute;
+        var grade = ComputeGrading.Grade(workload, units, figures.MemoryBandwidthTBps); // the one grading rule, also used for measured devices
         return Outcome.Ok(new ComputeRating(workload, used, figure, units, grade, byCompute, byBandwidth, notes.ToImmutable()));
     }
 

@@ -25,12 +25,8 @@ internal static class DeviceCatalogReader
         var binder = new SpecBinder(source);
         var devices = ImmutableArray.CreateBuilder<DeviceSpec>();
         var root = binder.Mapping(read.Documents[0], "");
-        if (root is not null)
+        if (root is not null && SpecHeader.Check(root, "DeviceCatalog", "a device catalogue"))
         {
-            if (root.Text("apiVersion", required: true) is { } api && api != "suanwang/v1")
-                binder.ErrorAt("apiVersion", $"apiVersion '{api}' is not supported; expected suanwang/v1");
-            if (root.Text("kind", required: true) is { } kind && kind != "DeviceCatalog")
-                binder.ErrorAt("kind", $"kind '{kind}' is not a device catalogue; expected DeviceCatalog");
             foreach (var (node, path) in root.Items("devices", required: true))
             {
                 if (ReadDevice(binder, node, path) is { } device)

@@ -17,7 +17,7 @@ namespace Suanwang.Core.Measurement;
 /// <param name="Notes">How figures were read or derived (sparsity, clocks, what is not published).</param>
 public sealed record DeviceSpec(
     string Model,
-    ImmutableArray<string> Aliases,
+    EquatableArray<string> Aliases,
     string Vendor,
     DeviceKind Kind,
     ThroughputFigures Peak,

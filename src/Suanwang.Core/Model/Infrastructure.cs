@@ -11,7 +11,7 @@ public sealed record Provider(string Id, string Name);
 /// <param name="Id">Stable identifier, e.g. <c>t-acme</c>.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Jurisdictions">Jurisdictions the tenant's work may run in by default; empty means unrestricted.</param>
-public sealed record Tenant(string Id, string Name, ImmutableArray<string> Jurisdictions);
+public sealed record Tenant(string Id, string Name, EquatableArray<string> Jurisdictions);
 
 /// <summary>The place of a site in the national hierarchy (hub → region → edge).</summary>
 public enum SiteTier
@@ -61,7 +61,7 @@ public sealed record Site(
     string ProviderId,
     string? AttachedTo,
     GeoCoordinate? Location,
-    ImmutableArray<Pool> Pools);
+    EquatableArray<Pool> Pools);
 
 /// <summary>What a pool is built for.</summary>
 public enum PoolKind
@@ -141,5 +141,5 @@ public sealed record Dataset(
     string Id,
     string OwnerTenantId,
     ByteSize Size,
-    ImmutableArray<string> ReplicaSites,
-    ImmutableArray<string> Jurisdictions);
+    EquatableArray<string> ReplicaSites,
+    EquatableArray<string> Jurisdictions);

@@ -105,7 +105,7 @@ public sealed record UserSpec(string Location, LatencyTier? Latency);
 /// <summary>Soft preferences and hard exclusions over sites or providers.</summary>
 /// <param name="Prefer">Preferred sites or providers, in order.</param>
 /// <param name="Avoid">Sites or providers never to use.</param>
-public sealed record PlacementPreference(ImmutableArray<string> Prefer, ImmutableArray<string> Avoid)
+public sealed record PlacementPreference(EquatableArray<string> Prefer, EquatableArray<string> Avoid)
 {
     /// <summary>No preference.</summary>
     public static PlacementPreference None { get; } = new([], []);
@@ -125,7 +125,27 @@ public sealed record JobFlags(bool Preemptible, bool Splittable, bool Checkpoint
 /// <param name="Command">The command line.</param>
 /// <param name="Environment">Environment variables.</param>
 /// <param name="Image">Container image, or empty for a plain process.</param>
-public sealed record RunSpec(string Command, ImmutableSortedDictionary<string, string> Environment, string Image);
+public sealed record RunSpec(string Command, ImmutableSortedDictionary<string, string> Environment, string Image)
+{
+    /// <summary>Equal when the command, the image and every environment variable are equal (not when the dictionaries are one object).</summary>
+    public bool Equals(RunSpec? other) =>
+        other is not null && Command == other.Command && Image == other.Image
+        && (Environment ?? ImmutableSortedDictionary<string, string>.Empty).SequenceEqual(other.Environment ?? ImmutableSortedDictionary<string, string>.Empty);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Command);
+        hash.Add(Image);
+        foreach (var (name, value) in Environment ?? ImmutableSortedDictionary<string, string>.Empty)
+        {
+            hash.Add(name);
+            hash.Add(value);
+        }
+        return hash.ToHashCode();
+    }
+}
 
 /// <summary>
 /// What a job needs (应用需求模型): tasks × resources, duration, data, user location and latency
@@ -154,12 +174,12 @@ public sealed record JobDemand(
     int Tasks,
     TaskResources Resources,
     TimeSpan Duration,
-    ImmutableArray<string> Inputs,
+    EquatableArray<string> Inputs,
     OutputSpec? Output,
     UserSpec? User,
     DateTimeOffset? Deadline,
     Money? Budget,
-    ImmutableArray<string> Jurisdictions,
+    EquatableArray<string> Jurisdictions,
     PlacementPreference Placement,
     JobFlags Flags,
     RunSpec? Run);

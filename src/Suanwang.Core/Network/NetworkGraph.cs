@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Globalization;
 using Suanwang.Core.Model;
 
 namespace Suanwang.Core.Network;
@@ -20,7 +21,14 @@ public sealed record PointOfPresence(string Id, string Name, GeoCoordinate? Loca
 /// <param name="Capacity">Capacity per direction.</param>
 /// <param name="LatencyMs">One-way latency in milliseconds.</param>
 /// <param name="PricePerGb">Price of moving one gigabyte over it.</param>
-public sealed record NetworkLink(string Id, string A, string B, Bandwidth Capacity, double LatencyMs, Money PricePerGb);
+public sealed record NetworkLink(string Id, string A, string B, Bandwidth Capacity, double LatencyMs, Money PricePerGb)
+{
+    /// <summary>Largest accepted capacity per direction: 1,000 Tbps, ten times today's largest fibre systems, far inside a long of bits per second.</summary>
+    public static Bandwidth MaxCapacity { get; } = new(1_000_000_000_000_000);
+
+    /// <summary>Largest accepted price per GB in minor units (1,000,000.00): keeps path price sums far inside a long.</summary>
+    public const long MaxPricePerGbMinorUnits = 100_000_000;
+}
 
 /// <summary>One direction of a link: the unit that carries bandwidth reservations.</summary>
 /// <param name="Link">Index of the link in <see cref="NetworkGraph.Links"/>.</param>
@@ -94,9 +102,15 @@ public sealed class NetworkGraph
             if (link.Capacity.BitsPerSecond <= 0)
                 errors.Add($"link '{link.Id}' has capacity {link.Capacity}; it must be positive");
             if (!(link.LatencyMs >= 0) || double.IsInfinity(link.LatencyMs))
-                errors.Add($"link '{link.Id}' has latency {link.LatencyMs} ms; it must be a finite number ≥ 0");
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"link '{link.Id}' has latency {link.LatencyMs} ms; it must be a finite number ≥ 0"));
+            else if (link.LatencyMs > PathIndex.MaxLinkLatencyMs)
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"link '{link.Id}' has latency {link.LatencyMs} ms; at most {PathIndex.MaxLinkLatencyMs} ms is supported"));
+            if (link.Capacity > NetworkLink.MaxCapacity)
+                errors.Add($"link '{link.Id}' has capacity {link.Capacity}; at most {NetworkLink.MaxCapacity} is supported");
             if (link.PricePerGb.MinorUnits < 0)
                 errors.Add($"link '{link.Id}' has a negative price per GB");
+            else if (link.PricePerGb.MinorUnits > NetworkLink.MaxPricePerGbMinorUnits)
+                errors.Add($"link '{link.Id}' has price per GB {link.PricePerGb}; at most {new Money(NetworkLink.MaxPricePerGbMinorUnits, link.PricePerGb.Currency)} is supported");
         }
         return errors.Count > 0 ? (null, errors) : (new NetworkGraph(nodeList, linkList), errors);
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Suanwang.Core.Network;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal sealed class PathIndex
         {
             var l = graph.Links[link];
             if (!(l.LatencyMs <= MaxLinkLatencyMs))
-                throw new ArgumentException($"link '{l.Id}' has latency {l.LatencyMs} ms; at most {MaxLinkLatencyMs} ms is supported", nameof(graph));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"link '{l.Id}' has latency {l.LatencyMs} ms; at most {MaxLinkLatencyMs} ms is supported"), nameof(graph));
             if (!string.Equals(l.PricePerGb.Currency ?? "", Currency, StringComparison.Ordinal))
                 throw new ArgumentException($"link '{l.Id}' is priced in {l.PricePerGb.Currency} but other links in {Currency}; path prices need one currency", nameof(graph));
             var a = graph.IndexOf(l.A);

@@ -14,12 +14,10 @@ namespace Suanwang.Core.Specs;
 public static class JobSpecReader
 {
     /// <summary>The <c>apiVersion</c> every spec must declare.</summary>
-    public const string ApiVersion = "suanwang/v1";
+    public const string ApiVersion = SpecHeader.ApiVersion;
 
     /// <summary>The <c>kind</c> of a job spec.</summary>
     public const string Kind = "Job";
-
-    private static readonly string[] AcceleratorKinds = ["grade", "model", "cu"];
 
     private const string JobShape = "a job spec (a mapping that starts apiVersion: suanwang/v1, kind: Job)";
 
@@ -48,10 +46,7 @@ public static class JobSpecReader
         }
         if (binder.IsValid)
             return new JobSpecReadResult(jobs.ToImmutable(), []);
-        var errors = binder.Errors
-            .OrderBy(e => e.Position?.Line ?? int.MaxValue)
-            .ThenBy(e => e.Position?.Column ?? int.MaxValue);
-        return new JobSpecReadResult([], [.. errors]);
+        return new JobSpecReadResult([], SpecErrorOrder.Sort(binder.Errors));
     }
 
     private static JobSpec? BindJob(SpecBinder binder, SpecNode node, string path, Func<string, bool>? isKnownAcceleratorModel)
@@ -63,7 +58,7 @@ public static class JobSpecReader
             return null;
         }
         var job = binder.Mapping(node, path)!;
-        if (!HeaderFits(job))
+        if (!SpecHeader.Check(job, Kind, "a job spec"))
             return null; // another kind or version has other fields: listing them all as unknown would bury the real mistake.
 
         var name = job.Text("name", required: true);
@@ -103,22 +98,6 @@ public static class JobSpecReader
         return binder.Errors.Count == errorsBefore ? new JobSpec(demand, tenant, submit) : null;
     }
 
-    private static bool HeaderFits(MappingBinder job)
-    {
-        var fits = true;
-        if (job.Text("apiVersion", required: true) is { } apiVersion && apiVersion != ApiVersion)
-        {
-            job.Binder.ErrorAt(job.PathOf("apiVersion"), $"unsupported apiVersion '{apiVersion}'; expected {ApiVersion}");
-            fits = false;
-        }
-        if (job.Text("kind", required: true) is { } kind && kind != Kind)
-        {
-            job.Binder.ErrorAt(job.PathOf("kind"), $"this is a '{kind}' spec; a job spec says kind: {Kind}");
-            fits = false;
-        }
-        return fits;
-    }
-
     private static TaskResources BindResources(MappingBinder? resources)
     {
         if (resources is null)
@@ -135,7 +114,6 @@ public static class JobSpecReader
         if (accelerators is null)
             return null;
         var count = accelerators.WholeNumber("count", required: true);
-        string[] kinds = [.. AcceleratorKinds.Where(accelerators.Has)];
         ComputeGrade? grade = null;
         if (accelerators.Text("grade") is { } gradeText)
         {
@@ -147,12 +125,7 @@ public static class JobSpecReader
         }
         var model = accelerators.Text("model");
         var computeUnits = accelerators.Real("cu");
-        if (kinds.Length != 1)
-        {
-            accelerators.Binder.ErrorAt(accelerators.Path, kinds.Length == 0
-                ? "say which accelerators: give one of grade (A–D), model or cu"
-                : $"give only one of grade, model or cu, not {string.Join(" and ", kinds)}");
-        }
+        // "Exactly one of grade, model or cu" is a rule of the demand, checked (once) by JobDemandValidator.
         accelerators.Done();
         return new AcceleratorDemand(count ?? 0, grade, model, computeUnits);
     }

@@ -143,15 +143,24 @@ public sealed class MappingBinder
         return _mapping[key] is not null;
     }
 
-    /// <summary>The raw node of a field, or null when absent; records an error when required and absent.</summary>
+    /// <summary>
+    /// The raw node of a field, or null when absent. A required field that is absent, or present with
+    /// an empty value (<c>nodes:</c> or <c>nodes: ~</c>), is an error and gives null: an empty value
+    /// is no more an answer than a missing one.
+    /// </summary>
     public SpecNode? Node(string key, bool required = false)
     {
         _known.Add(key);
         var node = _mapping[key];
-        if (node is null && required)
-            _binder.Error(_mapping, PathOf(key), $"required field '{key}' is missing");
         if (node is not null)
             _binder.Remember(PathOf(key), node);
+        if (required && node is null)
+            _binder.Error(_mapping, PathOf(key), $"required field '{key}' is missing");
+        else if (required && node is SpecScalar { Value: null })
+        {
+            _binder.Error(node, PathOf(key), $"required field '{key}' is empty");
+            return null;
+        }
         return node;
     }
 
@@ -165,13 +174,13 @@ public sealed class MappingBinder
     /// <summary>An integer field, checked against a lower bound.</summary>
     public int? WholeNumber(string key, bool required = false, int min = int.MinValue) =>
         Number(key, required, text => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<int>($"{v} is below the minimum of {min}"))
+            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<int>(string.Create(CultureInfo.InvariantCulture, $"{v} is below the minimum of {min}")))
             : ParseResult.Fail<int>($"'{text}' is not a whole number"));
 
     /// <summary>A long integer field, checked against a lower bound.</summary>
     public long? LongInteger(string key, bool required = false, long min = long.MinValue) =>
         Number(key, required, text => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<long>($"{v} is below the minimum of {min}"))
+            ? (v >= min ? ParseResult.Ok(v) : ParseResult.Fail<long>(string.Create(CultureInfo.InvariantCulture, $"{v} is below the minimum of {min}")))
             : ParseResult.Fail<long>($"'{text}' is not a whole number"));
 
     /// <summary>A real-number field, checked against a lower bound.</summary>
@@ -205,11 +214,26 @@ public sealed class MappingBinder
     /// <summary>A money field (<c>12000.00 CNY</c>).</summary>
     public Money? Money(string key, bool required = false) => Number(key, required, Quantity.ParseMoney);
 
-    /// <summary>A timestamp field in ISO 8601 with an offset (<c>2026-12-01T00:00:00Z</c>).</summary>
+    /// <summary>
+    /// A timestamp field in ISO 8601, returned in UTC: <c>2026-12-01T00:00:00Z</c> or with an offset
+    /// (<c>2026-01-15T08:00:00+08:00</c>), seconds optionally with a fraction; a date alone
+    /// (<c>2026-12-01</c>) means midnight UTC. Nothing else: <c>01/02/2026</c> means different days in
+    /// different countries, and a time without <c>Z</c> or an offset different instants in different zones.
+    /// </summary>
     public DateTimeOffset? Timestamp(string key, bool required = false) =>
-        Number(key, required, text => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v)
+        Number(key, required, ParseTimestamp);
+
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd",
+        .. new[] { "'Z'", "zzz" }.SelectMany(zone => Enumerable.Range(0, 8).Select(digits =>
+            "yyyy-MM-dd'T'HH:mm:ss" + (digits == 0 ? "" : "." + new string('f', digits)) + zone)),
+    ];
+
+    internal static ParseResult<DateTimeOffset> ParseTimestamp(string text) =>
+        DateTimeOffset.TryParseExact(text.Trim(), TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v)
             ? ParseResult.Ok(v.ToUniversalTime())
-            : ParseResult.Fail<DateTimeOffset>($"'{text}' is not a timestamp; expected ISO 8601 such as 2026-12-01T00:00:00Z"));
+            : ParseResult.Fail<DateTimeOffset>($"'{text}' is not a timestamp; expected ISO 8601 with Z or an offset, such as 2026-12-01T00:00:00Z or 2026-01-15T08:00:00+08:00, or a date such as 2026-12-01 (midnight UTC)");
 
     /// <summary>A list of strings; a single string is accepted as a list of one.</summary>
     public ImmutableArray<string> Strings(string key, bool required = false)
@@ -248,16 +272,11 @@ public sealed class MappingBinder
         }
     }
 
+    /// <summary>The field's node, or null when it is absent or empty (an error when required).</summary>
     private SpecNode? Value(string key, bool required)
     {
         var node = Node(key, required);
-        if (node is SpecScalar { Value: null })
-        {
-            if (required)
-                _binder.Error(node, PathOf(key), $"required field '{key}' is empty");
-            return null;
-        }
-        return node;
+        return node is SpecScalar { Value: null } ? null : node;
     }
 
     private T? Number<T>(string key, bool required, Func<string, ParseResult<T>> parse) where T : struct

@@ -41,6 +41,7 @@ public sealed record GmlImportOptions
 /// <see cref="GmlImportOptions"/> because Topology Zoo link speeds are absent or a decade old;</item>
 /// <item>parallel edges between the same two nodes are merged into one link whose capacity is the sum
 /// (as a link aggregation group carries it), with a warning; self-loops are dropped with a warning;</item>
+/// <item>a link's id is <c>A-B</c> (its ends' ids), with <c> (2)</c>, <c> (3)</c>… added when labels containing '-' make two ids equal;</item>
 /// <item><c>directed 1</c> graphs are read as undirected: our links are full duplex.</item>
 /// </list>
 /// </summary>
@@ -67,6 +68,12 @@ public static class GmlTopologyImporter
                 : "expected exactly one 'graph [ … ]' block")]);
         }
 
+        // The options come from a scenario or the command line; bad ones are one clear error, not one per link.
+        if (options.LinkCapacity.BitsPerSecond <= 0 || options.LinkCapacity > NetworkLink.MaxCapacity)
+            return TopologyReadResult.Fail(sourceName, $"link capacity {options.LinkCapacity} is out of range; it must be positive and at most {NetworkLink.MaxCapacity}");
+        if (options.PricePerGb.MinorUnits is < 0 or > NetworkLink.MaxPricePerGbMinorUnits)
+            return TopologyReadResult.Fail(sourceName, $"price per GB {options.PricePerGb} is out of range; it must be within 0..{new Money(NetworkLink.MaxPricePerGbMinorUnits, options.PricePerGb.Currency)}");
+
         var warnings = new List<string>();
         var nodes = ReadNodes(graph, sourceName, errors, warnings);
         var links = ReadLinks(graph, nodes, options, sourceName, errors, warnings);
@@ -81,10 +88,10 @@ public static class GmlTopologyImporter
             : [];
         ImmutableArray<Provider> providers = options.SitePerPointOfPresence ? [new Provider(providerId, name)] : [];
         var draft = new TopologyDraft(name, kept, links, sites, providers, options.Constants,
-            ImmutableDictionary<string, string>.Empty, [.. warnings]);
+            ImmutableSortedDictionary<string, string>.Empty, [.. warnings]);
         var (topology, problems) = Topology.Create(draft);
         if (topology is null)
-            return new TopologyReadResult(null, [.. problems.Select(p => Error(sourceName, null, "", p.Message))]);
+            return new TopologyReadResult(null, [.. problems.Select(p => Error(sourceName, null, p.Path, p.Message))]);
         return new TopologyReadResult(topology, []);
     }
 
@@ -207,15 +214,31 @@ public static class GmlTopologyImporter
         }
 
         var links = ImmutableArray.CreateBuilder<NetworkLink>();
+        var linkIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, (count, _, a, b)) in pairs.OrderBy(p => p.Value.Order))
         {
-            var capacity = new Bandwidth(checked(options.LinkCapacity.BitsPerSecond * count));
+            // Saturate rather than overflow: the options bound one link, but a file may repeat an edge many times.
+            var perLink = options.LinkCapacity.BitsPerSecond;
+            var capped = count > NetworkLink.MaxCapacity.BitsPerSecond / perLink;
+            var capacity = capped ? NetworkLink.MaxCapacity : new Bandwidth(perLink * count);
             if (count > 1)
-                warnings.Add($"{count} parallel links between '{a.Pop!.Id}' and '{b.Pop!.Id}' merged into one link of {capacity}");
+                warnings.Add($"{count} parallel links between '{a.Pop!.Id}' and '{b.Pop!.Id}' merged into one link of {capacity}{(capped ? " (the most supported)" : "")}");
             var latency = options.Constants.LinkLatencyMs(a.Location!.Value, b.Location!.Value);
-            links.Add(new NetworkLink($"{a.Pop!.Id}-{b.Pop!.Id}", a.Pop.Id, b.Pop.Id, capacity, latency, options.PricePerGb));
+            links.Add(new NetworkLink(UniqueLinkId(a.Pop!.Id, b.Pop!.Id, linkIds), a.Pop.Id, b.Pop.Id, capacity, latency, options.PricePerGb));
         }
         return links.ToImmutable();
+    }
+
+    /// <summary>
+    /// <c>A-B</c>, or <c>A-B (2)</c>, <c>(3)</c>… when labels containing '-' make it collide with an earlier
+    /// link (<c>"X-Y"–"Z"</c> and <c>"X"–"Y-Z"</c>); links come in first-seen edge order, so ids are deterministic.
+    /// </summary>
+    private static string UniqueLinkId(string a, string b, HashSet<string> taken)
+    {
+        var id = $"{a}-{b}";
+        for (var n = 2; !taken.Add(id); n++)
+            id = string.Create(CultureInfo.InvariantCulture, $"{a}-{b} ({n})");
+        return id;
     }
 
     private static string? Text(GmlValue? value) => value switch

@@ -48,7 +48,7 @@ public static class SiteSpecBinder
         var provider = fields.Text("provider", required: true);
         var pools = ImmutableArray.CreateBuilder<Pool>();
         var poolsNode = fields.Node("pools", required: true);
-        if (poolsNode is SpecSequence { Items.IsEmpty: true } or SpecScalar { Value: null })
+        if (poolsNode is SpecSequence { Items.IsEmpty: true })
             binder.Error(poolsNode, fields.PathOf("pools"), $"site '{id}' has no pools; list at least one");
         foreach (var (poolNode, poolPath) in binder.Items(poolsNode, fields.PathOf("pools")))
         {

@@ -18,7 +18,7 @@ namespace Suanwang.Core.Topologies;
 /// <param name="Sites">Compute sites attached to points of presence.</param>
 /// <param name="Providers">Providers that operate the sites; when empty, site providers are not checked.</param>
 /// <param name="Constants">The geographic latency constants used for links without an explicit latency.</param>
-/// <param name="Regions">Optional region (or national hub) of each point of presence, by point-of-presence id.</param>
+/// <param name="Regions">Optional region (or national hub) of each point of presence, by point-of-presence id; sorted (ordinal) so enumeration is the same in every run.</param>
 /// <param name="Warnings">Things the reader skipped or changed, for the user to read.</param>
 public sealed record TopologyDraft(
     string Name,
@@ -27,7 +27,7 @@ public sealed record TopologyDraft(
     ImmutableArray<Site> Sites,
     ImmutableArray<Provider> Providers,
     GeoLatency Constants,
-    ImmutableDictionary<string, string> Regions,
+    ImmutableSortedDictionary<string, string> Regions,
     ImmutableArray<string> Warnings);
 
 /// <summary>One model-level problem of a topology, with the file path of the offending field.</summary>
@@ -92,8 +92,8 @@ public sealed class Topology
     /// <summary>The geographic latency constants used for derived link latencies.</summary>
     public GeoLatency Constants { get; }
 
-    /// <summary>Region (or national hub) of points of presence that declare one, by point-of-presence id.</summary>
-    public ImmutableDictionary<string, string> Regions { get; }
+    /// <summary>Region (or national hub) of points of presence that declare one, by point-of-presence id, in ordinal id order (the same in every run).</summary>
+    public ImmutableSortedDictionary<string, string> Regions { get; }
 
     /// <summary>What the reader skipped or changed (e.g. GML nodes without coordinates).</summary>
     public ImmutableArray<string> Warnings { get; }

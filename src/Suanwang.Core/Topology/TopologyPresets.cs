@@ -24,6 +24,12 @@ public static class TopologyPresets
     /// <summary>The preset names, in a stable order.</summary>
     public static ImmutableArray<string> Names { get; } = [.. Presets.Select(p => p.Name)];
 
+    /// <summary>The presets imported from Topology Zoo GML, which take <see cref="GmlImportOptions"/> (constants, link capacity, price).</summary>
+    public static ImmutableArray<string> GmlNames { get; } = [.. Presets.Where(p => IsGmlFile(p.File)).Select(p => p.Name)];
+
+    /// <summary>True when <paramref name="name"/> is a preset imported from GML (case-insensitive).</summary>
+    public static bool IsGml(string name) => GmlNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>True when <paramref name="name"/> is a preset (case-insensitive).</summary>
     public static bool Exists(string name) => Presets.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 
@@ -43,10 +49,12 @@ public static class TopologyPresets
         var text = ReadResource(preset.File);
         if (text is null)
             return TopologyReadResult.Fail($"preset:{preset.Name}", $"the preset file {preset.File} is missing from the build; rebuild Suanwang.Core");
-        return preset.File.EndsWith(".gml", StringComparison.Ordinal)
+        return IsGmlFile(preset.File)
             ? GmlTopologyImporter.Import(text, preset.File, gmlOptions)
             : TopologyReader.Read(text, preset.File, isKnownAcceleratorModel);
     }
+
+    private static bool IsGmlFile(string file) => file.EndsWith(".gml", StringComparison.Ordinal);
 
     /// <summary>The text of an embedded topology data file, or null when absent.</summary>
     internal static string? ReadResource(string file)

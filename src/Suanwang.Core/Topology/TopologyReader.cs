@@ -15,7 +15,7 @@ namespace Suanwang.Core.Topologies;
 public static class TopologyReader
 {
     /// <summary>The only <c>apiVersion</c> understood.</summary>
-    public const string ApiVersion = "suanwang/v1";
+    public const string ApiVersion = SpecHeader.ApiVersion;
 
     /// <summary>The <c>kind</c> of a topology file.</summary>
     public const string Kind = "Topology";
@@ -41,7 +41,8 @@ public static class TopologyReader
         var root = binder.Mapping(read.Documents[0], "");
         if (root is null)
             return new TopologyReadResult(null, [.. binder.Errors]);
-        CheckHeader(root);
+        if (!SpecHeader.Check(root, Kind, "a topology"))
+            return new TopologyReadResult(null, SpecErrorOrder.Sort(binder.Errors));
         var name = root.Text("name", required: true) ?? "";
         var constants = BindConstants(root.Mapping("constants"));
         var nodes = BindNodes(root);
@@ -53,22 +54,14 @@ public static class TopologyReader
         var draft = new TopologyDraft(name, nodes.Nodes, links.Links, sites, providers, constants, nodes.Regions, []);
         var (problems, _) = TopologyValidator.Validate(draft, isKnownAcceleratorModel,
             checkConnectivity: !nodes.AnyDropped && !links.AnyDropped);
-        foreach (var problem in problems)
+        // A field already reported as unreadable holds a placeholder; a model problem there would repeat that error.
+        var unreadable = binder.Errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var problem in problems.Where(p => !unreadable.Contains(p.Path)))
             binder.ErrorAt(problem.Path, problem.Message);
         if (!binder.IsValid)
-            return new TopologyReadResult(null, Sorted(binder.Errors));
+            return new TopologyReadResult(null, SpecErrorOrder.Sort(binder.Errors));
         var (topology, _) = Topology.Create(draft, isKnownAcceleratorModel);
         return new TopologyReadResult(topology, []);
-    }
-
-    private static void CheckHeader(MappingBinder root)
-    {
-        var apiVersion = root.Text("apiVersion", required: true);
-        if (apiVersion is not null && apiVersion != ApiVersion)
-            root.Binder.Error(root.Node("apiVersion"), "apiVersion", $"apiVersion '{apiVersion}' is not supported; expected {ApiVersion}");
-        var kind = root.Text("kind", required: true);
-        if (kind is not null && kind != Kind)
-            root.Binder.Error(root.Node("kind"), "kind", $"kind '{kind}' is not a topology; expected kind: {Kind}");
     }
 
     private static GeoLatency BindConstants(MappingBinder? fields)
@@ -86,12 +79,12 @@ public static class TopologyReader
     }
 
     private sealed record BoundNodes(
-        ImmutableArray<PointOfPresence> Nodes, ImmutableDictionary<string, string> Regions, HashSet<string> Broken, bool AnyDropped);
+        ImmutableArray<PointOfPresence> Nodes, ImmutableSortedDictionary<string, string> Regions, HashSet<string> Broken, bool AnyDropped);
 
     private static BoundNodes BindNodes(MappingBinder root)
     {
         var nodes = ImmutableArray.CreateBuilder<PointOfPresence>();
-        var regions = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var regions = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var broken = new HashSet<string>(StringComparer.Ordinal);
         var anyDropped = false;
         foreach (var (item, path) in root.Items("nodes", required: true))
@@ -193,11 +186,4 @@ public static class TopologyReader
         }
         return providers.ToImmutable();
     }
-
-    private static ImmutableArray<SpecError> Sorted(IReadOnlyList<SpecError> errors) =>
-        [.. errors.Select((e, i) => (e, i))
-            .OrderBy(x => x.e.Position?.Line ?? int.MaxValue)
-            .ThenBy(x => x.e.Position?.Column ?? 0)
-            .ThenBy(x => x.i)
-            .Select(x => x.e)];
 }

@@ -12,6 +12,21 @@ namespace Suanwang.Core.Topologies;
 /// </summary>
 internal static class TopologyValidator
 {
+    /// <summary>Most nodes in one pool; the largest supercomputers have about 10⁵, so 10⁷ only catches typos and keeps sums far inside a long.</summary>
+    internal const int MaxPoolNodes = 10_000_000;
+
+    /// <summary>Most CPU cores per node.</summary>
+    internal const int MaxCoresPerNode = 100_000;
+
+    /// <summary>Most accelerators per node.</summary>
+    internal const int MaxAcceleratorsPerNode = 1_024;
+
+    /// <summary>Largest power usage effectiveness; real facilities lie between 1.05 and about 2.5.</summary>
+    internal const double MaxPue = 5;
+
+    /// <summary>Largest carbon intensity in g CO₂e per kWh; coal-fired electricity is about 1,000.</summary>
+    internal const double MaxCarbonGramsPerKwh = 5_000;
+
     /// <summary>How many ids of one component a disconnection message lists before "…".</summary>
     private const int ComponentPreview = 6;
 
@@ -23,9 +38,9 @@ internal static class TopologyValidator
     {
         ArgumentNullException.ThrowIfNull(draft);
         var problems = new List<TopologyProblem>();
-        CheckConstants(draft.Constants, problems);
+        var constantsValid = CheckConstants(draft.Constants, problems);
         var nodeIds = CheckNodes(draft.Nodes, problems);
-        CheckLinks(draft.Links, nodeIds, problems);
+        CheckLinks(draft.Links, nodeIds, constantsValid, problems);
         var graphProblems = problems.Count;
         var providerIds = CheckProviders(draft.Providers, problems);
         CheckSites(draft, nodeIds, providerIds, isKnownAcceleratorModel, problems);
@@ -50,14 +65,11 @@ internal static class TopologyValidator
         return $"network is disconnected: {components.Count} components: {listed}; every point of presence must be reachable from every other, so add links between them";
     }
 
-    private static void CheckConstants(GeoLatency constants, List<TopologyProblem> problems)
+    private static bool CheckConstants(GeoLatency constants, List<TopologyProblem> problems)
     {
-        if (!(constants.KmPerMs > 0) || !double.IsFinite(constants.KmPerMs))
-            problems.Add(new("constants.km_per_ms", $"km_per_ms is {Format(constants.KmPerMs)}; it must be a positive number (light in fibre covers about 200 km per ms)"));
-        if (!(constants.Inflation >= 1) || !double.IsFinite(constants.Inflation))
-            problems.Add(new("constants.inflation", $"inflation is {Format(constants.Inflation)}; it must be at least 1 (fibre is never shorter than the great circle)"));
-        if (!(constants.HopMs >= 0) || !double.IsFinite(constants.HopMs))
-            problems.Add(new("constants.hop_ms", $"hop_ms is {Format(constants.HopMs)}; it must be a number ≥ 0"));
+        var found = constants.Problems();
+        problems.AddRange(found.Select(p => new TopologyProblem($"constants.{p.Field}", p.Message)));
+        return found.Count == 0;
     }
 
     private static HashSet<string> CheckNodes(ImmutableArray<PointOfPresence> nodes, List<TopologyProblem> problems)
@@ -81,7 +93,8 @@ internal static class TopologyValidator
         return ids;
     }
 
-    private static void CheckLinks(ImmutableArray<NetworkLink> links, HashSet<string> nodeIds, List<TopologyProblem> problems)
+    // constantsValid is false when the latency constants are out of range: latencies derived from them would only repeat that error.
+    private static void CheckLinks(ImmutableArray<NetworkLink> links, HashSet<string> nodeIds, bool constantsValid, List<TopologyProblem> problems)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < links.Length; i++)
@@ -99,10 +112,16 @@ internal static class TopologyValidator
                 problems.Add(new($"{path}.endpoints", $"link '{link.Id}' connects '{link.A}' to itself"));
             if (link.Capacity.BitsPerSecond <= 0)
                 problems.Add(new($"{path}.capacity", $"link '{link.Id}' has capacity {link.Capacity}; it must be positive"));
+            else if (link.Capacity > NetworkLink.MaxCapacity)
+                problems.Add(new($"{path}.capacity", $"link '{link.Id}' has capacity {link.Capacity}; at most {NetworkLink.MaxCapacity} is supported"));
             if (!(link.LatencyMs >= 0) || !double.IsFinite(link.LatencyMs))
                 problems.Add(new($"{path}.latency", $"link '{link.Id}' has latency {Format(link.LatencyMs)} ms; it must be a finite number ≥ 0"));
+            else if (link.LatencyMs > PathIndex.MaxLinkLatencyMs && constantsValid)
+                problems.Add(new($"{path}.latency", $"link '{link.Id}' has latency {Format(link.LatencyMs)} ms; at most {PathIndex.MaxLinkLatencyMs.ToString("N0", CultureInfo.InvariantCulture)} ms (about 11.6 days) is supported"));
             if (link.PricePerGb.MinorUnits < 0)
                 problems.Add(new($"{path}.price_per_gb", $"link '{link.Id}' has price per GB {link.PricePerGb}; it must be ≥ 0"));
+            else if (link.PricePerGb.MinorUnits > NetworkLink.MaxPricePerGbMinorUnits)
+                problems.Add(new($"{path}.price_per_gb", $"link '{link.Id}' has price per GB {link.PricePerGb}; at most {new Money(NetworkLink.MaxPricePerGbMinorUnits, link.PricePerGb.Currency)} is supported"));
         }
     }
 
@@ -121,6 +140,10 @@ internal static class TopologyValidator
         TopologyDraft draft, HashSet<string> nodeIds, HashSet<string> providerIds,
         Func<string, bool>? isKnownAcceleratorModel, List<TopologyProblem> problems)
     {
+        // Sites need a network to sit on. (A scenario without a topology gets one point that every site
+        // shares, DESIGN §10; a topology file must say where its sites are.) One error, not one per site.
+        if (draft.Nodes.IsEmpty && !draft.Sites.IsEmpty)
+            problems.Add(new("nodes", $"the topology has {draft.Sites.Length} site(s) but no points of presence; list at least one node in 'nodes' for the sites to attach to"));
         var siteIds = new HashSet<string>(StringComparer.Ordinal);
         var poolIds = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < draft.Sites.Length; i++)
@@ -133,7 +156,6 @@ internal static class TopologyValidator
                 problems.Add(new($"{path}.id", $"site '{site.Id}' is defined twice"));
             if (draft.Nodes.Length > 0)
             {
-                // Without a network every site sits on one point (DESIGN §10), so 'at' is only checked when there is one.
                 if (site.AttachedTo is null)
                     problems.Add(new($"{path}.at", $"site '{site.Id}' needs 'at': the point of presence it attaches to"));
                 else if (!nodeIds.Contains(site.AttachedTo))
@@ -160,25 +182,27 @@ internal static class TopologyValidator
     internal static IEnumerable<TopologyProblem> CheckPool(Pool pool, string path, Func<string, bool>? isKnownAcceleratorModel)
     {
         var name = $"pool '{pool.Id}'";
-        if (pool.NodeCount < 1)
-            yield return new($"{path}.nodes", $"{name} has {pool.NodeCount} nodes; it needs at least 1");
-        if (pool.Node.Cores < 1)
-            yield return new($"{path}.node.cpu", $"{name} has {pool.Node.Cores} CPU cores per node; it needs at least 1");
+        if (pool.NodeCount < 1 || pool.NodeCount > MaxPoolNodes)
+            yield return new($"{path}.nodes", Invariant($"{name} has {pool.NodeCount} nodes; it needs 1 to {MaxPoolNodes:N0}"));
+        if (pool.Node.Cores < 1 || pool.Node.Cores > MaxCoresPerNode)
+            yield return new($"{path}.node.cpu", Invariant($"{name} has {pool.Node.Cores} CPU cores per node; it needs 1 to {MaxCoresPerNode:N0}"));
         if (pool.Node.Memory.Bytes <= 0)
             yield return new($"{path}.node.memory", $"{name} has {pool.Node.Memory} of memory per node; it must be more than zero");
         if (pool.Node.Accelerators is { } accelerators)
         {
             if (accelerators.Count < 1)
-                yield return new($"{path}.node.accelerators.count", $"{name} has {accelerators.Count} accelerators per node; write at least 1, or leave 'accelerators' out for CPU-only nodes");
+                yield return new($"{path}.node.accelerators.count", Invariant($"{name} has {accelerators.Count} accelerators per node; write at least 1, or leave 'accelerators' out for CPU-only nodes"));
+            else if (accelerators.Count > MaxAcceleratorsPerNode)
+                yield return new($"{path}.node.accelerators.count", Invariant($"{name} has {accelerators.Count} accelerators per node; at most {MaxAcceleratorsPerNode:N0} fit one node"));
             if (isKnownAcceleratorModel is not null && !isKnownAcceleratorModel(accelerators.Model))
                 yield return new($"{path}.node.accelerators.model", $"{name} uses accelerator model '{accelerators.Model}', which is not in the device catalogue");
         }
         if (pool.PricePerCuHour.MinorUnits < 0)
             yield return new($"{path}.price_per_cu_hour", $"{name} has price {pool.PricePerCuHour} per CU-hour; it must be ≥ 0");
-        if (!(pool.Pue >= 1) || !double.IsFinite(pool.Pue))
-            yield return new($"{path}.pue", $"{name} has PUE {Format(pool.Pue)}; power usage effectiveness is at least 1 (total facility power ÷ IT power)");
-        if (!(pool.CarbonGramsPerKwh >= 0) || !double.IsFinite(pool.CarbonGramsPerKwh))
-            yield return new($"{path}.carbon_g_per_kwh", $"{name} has carbon intensity {Format(pool.CarbonGramsPerKwh)} g/kWh; it must be ≥ 0");
+        if (!(pool.Pue >= 1 && pool.Pue <= MaxPue))
+            yield return new($"{path}.pue", $"{name} has PUE {Format(pool.Pue)}; power usage effectiveness (total facility power ÷ IT power) must be within 1..{Format(MaxPue)}");
+        if (!(pool.CarbonGramsPerKwh >= 0 && pool.CarbonGramsPerKwh <= MaxCarbonGramsPerKwh))
+            yield return new($"{path}.carbon_g_per_kwh", $"{name} has carbon intensity {Format(pool.CarbonGramsPerKwh)} g/kWh; it must be within 0..{MaxCarbonGramsPerKwh.ToString("N0", CultureInfo.InvariantCulture)} (coal-fired electricity is about 1,000)");
     }
 
     private static string Suggest(string unknown, HashSet<string> known)
@@ -189,5 +213,9 @@ internal static class TopologyValidator
         return close.Count > 0 ? $"; did you mean {string.Join(" or ", close.Select(c => $"'{c}'"))}?" : "";
     }
 
-    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Plain digits for ordinary values, exponent form for huge ones (1e300 must not print 301 digits).</summary>
+    private static string Format(double value) =>
+        value.ToString(Math.Abs(value) < 1e7 ? "0.###" : "0.###E+0", CultureInfo.InvariantCulture);
 }

@@ -53,7 +53,7 @@ public static partial class JobDemandValidator
         if (string.IsNullOrEmpty(name))
             return $"{what} must not be empty; {NameRule}";
         if (name.Length > MaxNameLength)
-            return $"{what} is {name.Length} characters long; {NameRule}";
+            return string.Create(CultureInfo.InvariantCulture, $"{what} is {name.Length} characters long; {NameRule}");
         return NamePattern().IsMatch(name) ? null : $"'{name}' is not a valid {what}; {NameRule}";
     }
 
@@ -70,12 +70,12 @@ public static partial class JobDemandValidator
         if (NameProblem(demand.Name, "name") is { } nameProblem)
             Add("name", nameProblem);
         if (!Enum.IsDefined(demand.Priority))
-            Add("priority", $"unknown priority {(int)demand.Priority}; expected low, normal, high or urgent");
+            Add("priority", string.Create(CultureInfo.InvariantCulture, $"unknown priority {(int)demand.Priority}; expected low, normal, high or urgent"));
         if (!Enum.IsDefined(demand.Type))
-            Add("type", $"unknown job type {(int)demand.Type}; expected batch, gang, array or service");
+            Add("type", string.Create(CultureInfo.InvariantCulture, $"unknown job type {(int)demand.Type}; expected batch, gang, array or service"));
 
         if (demand.Tasks < 1)
-            Add("tasks", $"must be at least 1, found {demand.Tasks}");
+            Add("tasks", string.Create(CultureInfo.InvariantCulture, $"must be at least 1, found {demand.Tasks}"));
         else if (demand.Type == JobType.Gang && demand.Tasks < 2)
             Add("tasks", "a gang needs at least 2 tasks that start together; use type: batch for a single task", "type");
 
@@ -89,9 +89,9 @@ public static partial class JobDemandValidator
         if (demand.Output is { } output)
         {
             if (output.Size < ByteSize.Zero)
-                Add("output.size", $"is negative ({output.Size.Bytes} bytes); a size must be zero or more");
+                Add("output.size", string.Create(CultureInfo.InvariantCulture, $"is negative ({output.Size.Bytes} bytes); a size must be zero or more"));
             if (!Enum.IsDefined(output.To))
-                Add("output.to", $"unknown destination {(int)output.To}; expected user or site");
+                Add("output.to", string.Create(CultureInfo.InvariantCulture, $"unknown destination {(int)output.To}; expected user or site"));
             else if (output.To == OutputDestination.User && demand.User is null)
                 Add("output.to", "output goes to the user, but the job has no user location; add user.location or use to: site", "user");
         }
@@ -137,13 +137,13 @@ public static partial class JobDemandValidator
         }
         // Every task runs a host process, even one that mostly drives accelerators, so it needs a core.
         if (resources.Cpu < 1)
-            add("resources.cpu", $"must be at least 1 core, found {resources.Cpu}", []);
+            add("resources.cpu", string.Create(CultureInfo.InvariantCulture, $"must be at least 1 core, found {resources.Cpu}"), []);
         if (resources.Memory.Bytes <= 0)
             add("resources.memory", $"must be more than zero, found {resources.Memory}", []);
         if (resources.Accelerators is not { } accelerators)
             return;
         if (accelerators.Count < 1)
-            add("resources.accelerators.count", $"must be at least 1, found {accelerators.Count}; leave accelerators out for CPU-only work", []);
+            add("resources.accelerators.count", string.Create(CultureInfo.InvariantCulture, $"must be at least 1, found {accelerators.Count}; leave accelerators out for CPU-only work"), []);
         string[] kinds = [.. new[] { ("grade", accelerators.Grade is not null), ("model", accelerators.Model is not null), ("cu", accelerators.ComputeUnits is not null) }
             .Where(k => k.Item2).Select(k => k.Item1)];
         if (kinds.Length != 1)
@@ -153,7 +153,7 @@ public static partial class JobDemandValidator
                 : $"give only one of grade, model or cu, not {string.Join(" and ", kinds)}", []);
         }
         if (accelerators.Grade is { } grade && !Enum.IsDefined(grade))
-            add("resources.accelerators.grade", $"unknown grade {(int)grade}; expected A, B, C or D", []);
+            add("resources.accelerators.grade", string.Create(CultureInfo.InvariantCulture, $"unknown grade {(int)grade}; expected A, B, C or D"), []);
         if (accelerators.Model is { } model)
         {
             if (string.IsNullOrWhiteSpace(model))

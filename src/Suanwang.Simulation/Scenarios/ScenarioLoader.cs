@@ -3,6 +3,7 @@ using Suanwang.Core.Model;
 using Suanwang.Core.Network;
 using Suanwang.Core.Specs;
 using Suanwang.Core.Topologies;
+using Suanwang.Simulation.IO;
 
 namespace Suanwang.Simulation.Scenarios;
 
@@ -27,16 +28,10 @@ public static class ScenarioLoader
     public static ScenarioLoadResult Load(string path, Func<string, bool>? isKnownAcceleratorModel = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new ScenarioLoadResult(null, [new SpecError(path, null, "", ex is FileNotFoundException ? "file not found" : ex.Message)]);
-        }
-        return Load(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", isKnownAcceleratorModel);
+        var (text, reason) = TextFiles.Read(path);
+        if (text is null)
+            return new ScenarioLoadResult(null, [new SpecError(path, null, "", reason!)]);
+        return Load(text, path, Path.GetDirectoryName(TextFiles.Resolve(".", path)) ?? ".", isKnownAcceleratorModel);
     }
 
     /// <summary>Loads a scenario from its text; relative paths in it are resolved against <paramref name="baseDirectory"/>.</summary>
@@ -66,8 +61,7 @@ public static class ScenarioLoader
 
     /// <summary>The scenario's own errors first, then those of the files it names; each by line and column.</summary>
     private static ImmutableArray<SpecError> Ordered(IEnumerable<SpecError> errors, string source) =>
-        [.. errors.OrderBy(e => e.Source != source).ThenBy(e => e.Source, StringComparer.Ordinal)
-            .ThenBy(e => e.Position?.Line ?? 0).ThenBy(e => e.Position?.Column ?? 0)];
+        [.. errors.OrderBy(e => e.Source != source).ThenBy(e => e, SpecErrorOrder.Instance)];
 
     /// <summary>
     /// How errors name a file the scenario refers to: its path as written, joined to the scenario's own folder as
@@ -77,7 +71,28 @@ public static class ScenarioLoader
         Path.IsPathRooted(written) ? written : Path.Combine(Path.GetDirectoryName(source) ?? "", written);
 
     /// <summary>Resolves a path written in a scenario against the scenario's folder.</summary>
-    public static string Resolve(string baseDirectory, string path) => Path.GetFullPath(Path.Combine(baseDirectory, path));
+    public static string Resolve(string baseDirectory, string path) => TextFiles.Resolve(baseDirectory, path);
+
+    /// <summary>
+    /// Reads a file the scenario names at <paramref name="field"/>, or records why it cannot (not found, a
+    /// directory, binary, not UTF-8, unreadable) at that field, naming the file as written and where it was looked for.
+    /// </summary>
+    private static string? ReadReferenced(string baseDirectory, string written, string field, string what, SpecBinder binder)
+    {
+        var full = Resolve(baseDirectory, written);
+        var (text, reason) = TextFiles.Read(full);
+        if (text is null)
+            binder.ErrorAt(field, $"{Unusable(what, written, reason!)} (looked for {full})");
+        return text;
+    }
+
+    /// <summary>"trace 'x.swf' not found", "job file 'jobs' is a directory, not a file", "GML file 'a.gml' cannot be read: …".</summary>
+    private static string Unusable(string what, string written, string reason) => reason switch
+    {
+        "file not found" => $"{what} '{written}' not found",
+        _ when reason.StartsWith("is ", StringComparison.Ordinal) || reason.StartsWith("cannot ", StringComparison.Ordinal) => $"{what} '{written}' {reason}",
+        _ => $"{what} '{written}': {reason}",
+    };
 
     private static Topology? LoadBaseTopology(ScenarioTopology spec, string source, string baseDirectory, SpecBinder binder,
         List<SpecError> extraErrors, Func<string, bool>? isKnownModel)
@@ -91,18 +106,14 @@ public static class ScenarioLoader
         }
         else if (spec.GmlPath is { } gml)
         {
-            var full = Resolve(baseDirectory, gml);
-            if (!File.Exists(full))
-            {
-                binder.ErrorAt("topology.gml", $"GML file '{gml}' not found (looked for {full})");
+            if (ReadReferenced(baseDirectory, gml, "topology.gml", "GML file", binder) is not { } text)
                 return null;
-            }
-            result = GmlTopologyImporter.Import(File.ReadAllText(full), Label(source, gml), GmlOptions(spec));
+            result = GmlTopologyImporter.Import(text, Label(source, gml), GmlOptions(spec));
         }
         else
         {
             var local = new PointOfPresence(FlatPointOfPresence, "all sites (no topology)", null);
-            var draft = new TopologyDraft("flat", [local], [], [], [], GeoLatency.Default, ImmutableDictionary<string, string>.Empty, []);
+            var draft = new TopologyDraft("flat", [local], [], [], [], GeoLatency.Default, ImmutableSortedDictionary<string, string>.Empty, []);
             var (flat, problems) = Topology.Create(draft, isKnownModel);
             foreach (var problem in problems)
                 binder.ErrorAt("topology", problem.Message);
@@ -213,8 +224,9 @@ public static class ScenarioLoader
             {
                 case SwfWorkload swf:
                     // Empty fields are placeholders for fields already reported as missing or unreadable.
-                    if (swf.Path.Length > 0 && !File.Exists(Resolve(baseDirectory, swf.Path)))
-                        binder.ErrorAt($"workloads[{i}].swf", $"trace '{swf.Path}' not found (looked for {Resolve(baseDirectory, swf.Path)})");
+                    // Traces can be large: only check that the file is there; the simulator reads it.
+                    if (swf.Path.Length > 0 && TextFiles.Missing(Resolve(baseDirectory, swf.Path)) is { } missing)
+                        binder.ErrorAt($"workloads[{i}].swf", $"{Unusable("trace", swf.Path, missing)} (looked for {Resolve(baseDirectory, swf.Path)})");
                     if (swf.Site.Length > 0 && !sites.ContainsKey(swf.Site))
                         binder.ErrorAt($"workloads[{i}].site", $"unknown site '{swf.Site}'");
                     break;
@@ -223,13 +235,8 @@ public static class ScenarioLoader
                         binder.ErrorAt($"workloads[{i}].generate.users.{city}", $"unknown user location '{city}'; it must be a point of presence of the topology");
                     break;
                 case RecordedWorkload recorded when recorded.Path.Length > 0:
-                    var full = Resolve(baseDirectory, recorded.Path);
-                    if (!File.Exists(full))
-                    {
-                        binder.ErrorAt($"workloads[{i}].jobs", $"job file '{recorded.Path}' not found (looked for {full})");
-                        break;
-                    }
-                    extraErrors.AddRange(RecordedJobs.Check(File.ReadAllText(full), Label(source, recorded.Path), isKnownModel));
+                    if (ReadReferenced(baseDirectory, recorded.Path, $"workloads[{i}].jobs", "job file", binder) is { } jobs)
+                        extraErrors.AddRange(RecordedJobs.Check(jobs, Label(source, recorded.Path), isKnownModel));
                     break;
             }
         }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Suanwang.Core.Model;
+using Suanwang.Core.Network;
 using Suanwang.Core.Specs;
 using Suanwang.Core.Topologies;
 
@@ -31,15 +32,12 @@ public sealed record ScenarioReadResult(ScenarioSpec? Spec, SpecBinder Binder, I
 /// </summary>
 public static class ScenarioReader
 {
-    /// <summary>The presets read from GML, which take <c>link_capacity</c>, <c>inflation</c> and <c>price_per_gb</c>; the others carry their own links.</summary>
-    private static readonly ImmutableArray<string> GmlPresets = ["chinanet", "cernet"];
-
     private static readonly ImmutableArray<string> GmlSettings = ["link_capacity", "inflation", "price_per_gb"];
 
     private static readonly string[] WorkloadSources = ["swf", "generate", "jobs"];
 
     /// <summary>The only <c>apiVersion</c> understood.</summary>
-    public const string ApiVersion = "suanwang/v1";
+    public const string ApiVersion = SpecHeader.ApiVersion;
 
     /// <summary>The synthetic workload mixes the generator knows.</summary>
     public static ImmutableArray<string> Mixes { get; } = ["ai-training", "inference", "hpc", "analytics", "mixed"];
@@ -62,10 +60,8 @@ public static class ScenarioReader
         if (root is null)
             return new ScenarioReadResult(null, binder, []);
 
-        if (root.Text("apiVersion", required: true) is { } version && version != ApiVersion)
-            binder.Error(root.Node("apiVersion"), "apiVersion", $"unsupported apiVersion '{version}'; expected {ApiVersion}");
-        if (root.Text("kind", required: true) is { } kind && kind != "Scenario")
-            binder.Error(root.Node("kind"), "kind", $"kind is '{kind}'; expected Scenario");
+        if (!SpecHeader.Check(root, "Scenario", "a scenario"))
+            return new ScenarioReadResult(null, binder, []);
         var name = root.Text("name", required: true) ?? "";
         var seed = root.LongInteger("seed") ?? 0;
         var horizon = root.Duration("horizon");
@@ -111,36 +107,53 @@ public static class ScenarioReader
 
     private static ScenarioTopology BindTopology(MappingBinder? fields)
     {
-        var defaults = new ScenarioTopology(null, null, Bandwidth.FromGbps(100), 1.5, new Money(5, "CNY"));
+        var gml = new GmlImportOptions();
+        var defaults = new ScenarioTopology(null, null, gml.LinkCapacity, gml.Constants.Inflation, gml.PricePerGb);
         if (fields is null)
             return defaults;
         var preset = fields.Text("preset");
-        var gml = fields.Text("gml");
+        var gmlPath = fields.Text("gml");
         var capacity = fields.Bandwidth("link_capacity");
         var inflation = fields.Real("inflation", min: 1);
         var price = fields.Money("price_per_gb");
         fields.Done();
-        if (preset is not null && gml is not null)
+        if (preset is not null && gmlPath is not null)
             fields.Binder.ErrorAt(fields.PathOf("gml"), "give either 'preset' or 'gml', not both");
         if (preset is not null && !TopologyPresets.Exists(preset))
             fields.Binder.ErrorAt(fields.PathOf("preset"), $"unknown topology preset '{preset}'; known presets: {string.Join(", ", TopologyPresets.Names)}");
+        // Out-of-range values fall back to the defaults, which keep the topology loadable, so its own checks do not repeat these errors.
         if (capacity is { BitsPerSecond: 0 })
         {
             fields.Binder.ErrorAt(fields.PathOf("link_capacity"), "link capacity must be positive");
-            capacity = null; // the default keeps the topology loadable, so its own checks do not repeat this error
+            capacity = null;
+        }
+        else if (capacity > NetworkLink.MaxCapacity)
+        {
+            fields.Binder.ErrorAt(fields.PathOf("link_capacity"), $"link capacity {capacity} is more than the {NetworkLink.MaxCapacity} supported");
+            capacity = null;
+        }
+        if (inflation > GeoLatency.MaxInflation)
+        {
+            fields.Binder.ErrorAt(fields.PathOf("inflation"), string.Create(CultureInfo.InvariantCulture, $"inflation {inflation} is more than {GeoLatency.MaxInflation}; real routes are less than 3 times the great-circle distance"));
+            inflation = null;
+        }
+        if (price is { MinorUnits: < 0 or > NetworkLink.MaxPricePerGbMinorUnits } badPrice)
+        {
+            fields.Binder.ErrorAt(fields.PathOf("price_per_gb"), $"price per GB {badPrice} is out of range; it must be within 0..{new Money(NetworkLink.MaxPricePerGbMinorUnits, badPrice.Currency)}");
+            price = null;
         }
         // Settings that would be silently ignored are errors: the user expects them to change the network.
-        var takesGmlSettings = gml is not null || (preset is not null && GmlPresets.Contains(preset, StringComparer.OrdinalIgnoreCase));
+        var takesGmlSettings = gmlPath is not null || (preset is not null && TopologyPresets.IsGml(preset));
         if (!takesGmlSettings && (preset is null || TopologyPresets.Exists(preset)))
         {
             foreach (var setting in GmlSettings.Where(fields.Has))
             {
                 fields.Binder.ErrorAt(fields.PathOf(setting), preset is null
                     ? $"'{setting}' applies to GML topologies; without 'gml' or 'preset' there is no network"
-                    : $"'{setting}' applies to GML topologies (gml: or the presets {string.Join(", ", GmlPresets)}); preset '{preset}' has its own links");
+                    : $"'{setting}' applies to GML topologies (gml: or the presets {string.Join(", ", TopologyPresets.GmlNames)}); preset '{preset}' has its own links");
             }
         }
-        return new ScenarioTopology(preset, gml, capacity ?? defaults.LinkCapacity, inflation ?? defaults.Inflation, price ?? defaults.PricePerGb);
+        return new ScenarioTopology(preset, gmlPath, capacity ?? defaults.LinkCapacity, inflation ?? defaults.Inflation, price ?? defaults.PricePerGb);
     }
 
     private static ImmutableArray<Dataset> BindDatasets(MappingBinder root)

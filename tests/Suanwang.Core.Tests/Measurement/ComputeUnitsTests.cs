@@ -182,6 +182,20 @@ public class ComputeUnitsTests
         Assert.Equal(expected, ComputeGrading.Grade(workload, cu, tbps));
 
     [Fact]
+    public void Every_catalogued_rating_has_the_grade_of_the_grading_rule()
+    {
+        foreach (var device in DeviceCatalog.LoadEmbedded().Devices)
+        {
+            foreach (var workload in Enum.GetValues<WorkloadClass>())
+            {
+                if (ComputeUnits.Rate(device, workload).Value is not { } rating)
+                    continue;
+                Assert.Equal(ComputeGrading.Grade(workload, rating.ComputeUnits, device.Peak.MemoryBandwidthTBps), rating.Grade);
+            }
+        }
+    }
+
+    [Fact]
     public void Unknown_bandwidth_leaves_the_compute_grade()
     {
         Assert.Equal(ComputeGrade.A, ComputeGrading.Grade(WorkloadClass.Ai, 1000, null));

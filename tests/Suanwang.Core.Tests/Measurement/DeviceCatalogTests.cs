@@ -181,9 +181,10 @@ public class DeviceCatalogTests
     [Fact]
     public void Wrong_document_kind_is_reported()
     {
-        var result = DeviceCatalog.Parse("apiVersion: suanwang/v1\nkind: Job\ndevices: []\n", "t.yaml");
+        var result = DeviceCatalog.Parse("apiVersion: suanwang/v1\nkind: Job\nname: x\ndevices: []\n", "t.yaml");
 
-        Assert.Contains(result.Errors, e => e.Path == "kind" && e.Message.Contains("expected DeviceCatalog"));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("kind", "this is a 'Job' document, not a device catalogue; expected kind: DeviceCatalog"), (error.Path, error.Message));
     }
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Suanwang.Core.Model;
 using Suanwang.Core.Specs;
 
@@ -70,9 +69,6 @@ public class JobSpecReaderTests
         Flags: new JobFlags(false, false, true),
         Run: new RunSpec("python train.py", ImmutableSortedDictionary<string, string>.Empty, ""));
 
-    /// <summary>Records holding immutable arrays compare them by reference, so compare a canonical rendering instead.</summary>
-    internal static string Canonical(object? value) => JsonSerializer.Serialize(value);
-
     private static JobSpec Single(string text, string source)
     {
         var result = JobSpecReader.Read(text, source);
@@ -85,7 +81,7 @@ public class JobSpecReaderTests
     {
         var job = Single(DesignExampleYaml, "job.yaml");
 
-        Assert.Equal(Canonical(DesignExampleDemand), Canonical(job.Demand));
+        Assert.Equal(DesignExampleDemand, job.Demand);
         Assert.Null(job.Tenant);
         Assert.Null(job.Submit);
     }
@@ -96,7 +92,27 @@ public class JobSpecReaderTests
         var fromJson = Single(DesignExampleJson, "job.json");
         var fromYaml = Single(DesignExampleYaml, "job.yaml");
 
-        Assert.Equal(Canonical(fromYaml), Canonical(fromJson));
+        Assert.Equal(fromYaml, fromJson);
+    }
+
+    [Theory]
+    [InlineData("{ count: 1, grade: A, model: H20 }", "give only one of grade, model or cu, not grade and model")]
+    [InlineData("{ count: 1 }", "say which accelerators: give one of grade (A–D), model or cu")]
+    public void Accelerator_kind_rule_is_reported_once_at_the_accelerators_line(string accelerators, string message)
+    {
+        var result = JobSpecReader.Read($"""
+            apiVersion: suanwang/v1
+            kind: Job
+            name: one-kind
+            resources:
+              cpu: 1
+              memory: 1GiB
+              accelerators: {accelerators}
+            duration: 10m
+            """, "job.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("resources.accelerators", 7, message), (error.Path, error.Position?.Line, error.Message));
     }
 
     [Fact]
@@ -112,7 +128,7 @@ public class JobSpecReaderTests
 
         var expected = new JobDemand("minimal", JobPriority.Normal, JobType.Batch, 1, new TaskResources(1, new ByteSize(1L << 30), null),
             TimeSpan.FromMinutes(10), [], null, null, null, null, [], PlacementPreference.None, JobFlags.None, null);
-        Assert.Equal(Canonical(expected), Canonical(job.Demand));
+        Assert.Equal(expected, job.Demand);
     }
 
     [Fact]

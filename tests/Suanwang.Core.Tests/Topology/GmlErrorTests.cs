@@ -127,4 +127,52 @@ public sealed class GmlErrorTests
         Assert.Contains(result.Errors, e => e.Message.Contains("inflation"));
         Assert.Contains(result.Errors, e => e.Message.Contains("hop_ms"));
     }
+
+    [Fact]
+    public void A_link_capacity_option_beyond_the_limit_is_one_error_not_an_overflow()
+    {
+        var options = new GmlImportOptions { LinkCapacity = new Core.Model.Bandwidth(long.MaxValue / 2) };
+        var parallel = Good.Replace("edge [ source 0 target 1 ]", "edge [ source 0 target 1 ]\n  edge [ source 1 target 0 ]\n  edge [ source 0 target 1 ]", StringComparison.Ordinal);
+        var result = GmlTopologyImporter.Import(parallel, "t.gml", options);
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("link capacity", error.Message);
+    }
+
+    [Fact]
+    public void Merged_parallel_links_saturate_at_the_largest_capacity()
+    {
+        var options = new GmlImportOptions { LinkCapacity = Core.Network.NetworkLink.MaxCapacity };
+        var parallel = Good.Replace("edge [ source 0 target 1 ]", "edge [ source 0 target 1 ]\n  edge [ source 1 target 0 ]", StringComparison.Ordinal);
+        var result = GmlTopologyImporter.Import(parallel, "t.gml", options);
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        Assert.Equal(Core.Network.NetworkLink.MaxCapacity, Assert.Single(result.Topology!.Network.Links).Capacity);
+        Assert.Contains(result.Topology.Warnings, w => w.Contains("the most supported", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Model_problems_keep_their_path()
+    {
+        var options = new GmlImportOptions { Constants = new Core.Network.GeoLatency(0, 1.5, 0.1) };
+        var result = GmlTopologyImporter.Import(Good, "t.gml", options);
+        Assert.Contains(result.Errors, e => e.Path == "constants.km_per_ms");
+    }
+
+    [Fact]
+    public void Link_ids_stay_unique_when_labels_contain_hyphens()
+    {
+        const string gml = """
+            graph [
+              node [ id 0 label "X-Y" Latitude 39.9 Longitude 116.4 ]
+              node [ id 1 label "Z" Latitude 39.1 Longitude 117.2 ]
+              node [ id 2 label "X" Latitude 38.0 Longitude 114.5 ]
+              node [ id 3 label "Y-Z" Latitude 36.7 Longitude 117.0 ]
+              edge [ source 0 target 1 ]
+              edge [ source 2 target 3 ]
+              edge [ source 1 target 2 ]
+            ]
+            """;
+        var result = GmlTopologyImporter.Import(gml, "hyphens.gml");
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        Assert.Equal(["X-Y-Z", "X-Y-Z (2)", "Z-X"], result.Topology!.Network.Links.Select(l => l.Id));
+    }
 }

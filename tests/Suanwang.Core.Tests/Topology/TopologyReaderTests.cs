@@ -176,10 +176,27 @@ public sealed class TopologyReaderTests
     }
 
     [Fact]
+    public void Regions_enumerate_in_ordinal_id_order_in_every_run()
+    {
+        var topology = TopologyPresets.Load("china-national").Topology!;
+        var ids = topology.Regions.Keys.ToList();
+        Assert.True(ids.Count > 2, "the preset declares regions");
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        Assert.Equal(topology.Regions[ids[0]], topology.RegionOf(ids[0]));
+    }
+
+    [Fact]
+    public void A_document_of_another_kind_is_one_error_at_kind_not_a_flood_of_unknown_fields()
+    {
+        var result = Read(Replace("kind: Topology", "kind: Scenario"));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("kind", 2, "this is a 'Scenario' document, not a topology; expected kind: Topology"), (error.Path, error.Position?.Line, error.Message));
+    }
+
+    [Fact]
     public void Every_error_of_a_file_is_reported_at_once_in_line_order()
     {
         var text = Valid
-            .Replace("kind: Topology", "kind: Job", StringComparison.Ordinal)
             .Replace("region: north", "regoin: north", StringComparison.Ordinal)
             .Replace("capacity: 400Gbps", "capacity: -400Gbps", StringComparison.Ordinal)
             .Replace("at: Shanghai", "at: Nowhere", StringComparison.Ordinal)
@@ -190,7 +207,7 @@ public sealed class TopologyReaderTests
 
         var paths = result.Errors.Select(e => e.Path).ToList();
         Assert.Equal(
-            ["kind", "nodes[0].regoin", "links[0].capacity", "sites[0].at", "sites[0].provider",
+            ["nodes[0].regoin", "links[0].capacity", "sites[0].at", "sites[0].provider",
              "sites[0].pools[0].node.cpu", "sites[0].pools[1].kind"],
             paths);
         Assert.Equal(result.Errors.OrderBy(e => e.Position?.Line).Select(e => e.Path), paths);

@@ -20,7 +20,7 @@ public sealed class TopologyTests
         [.. sites],
         [],
         GeoLatency.Default,
-        ImmutableDictionary<string, string>.Empty,
+        ImmutableSortedDictionary<string, string>.Empty,
         []);
 
     private static Site Site(string id, string? at, params Pool[] pools) =>
@@ -60,12 +60,15 @@ public sealed class TopologyTests
     }
 
     [Fact]
-    public void Without_a_network_sites_need_no_point_of_presence()
+    public void Sites_without_a_network_are_one_error_at_nodes()
     {
-        var draft = Draft(Site("s1", "Anywhere", Pool("s1/a", "s1"))) with { Nodes = [], Links = [] };
+        // Sites must sit somewhere tier analysis can find them; a scenario without a topology gets a one-point network instead.
+        var draft = Draft(Site("s1", "Anywhere", Pool("s1/a", "s1")), Site("s2", "Elsewhere", Pool("s2/a", "s2"))) with { Nodes = [], Links = [] };
         var (topology, problems) = Core.Topologies.Topology.Create(draft);
-        Assert.Empty(problems);
-        Assert.Null(topology!.FindSite("s1")!.Location);
+        Assert.Null(topology);
+        var problem = Assert.Single(problems);
+        Assert.Equal("nodes", problem.Path);
+        Assert.Contains("2 site(s) but no points of presence", problem.Message);
     }
 
     [Fact]

@@ -62,10 +62,29 @@ public sealed class ScenarioReaderTests
             kind: Scenario
             """;
         var result = Load(yaml);
-        // A missing field is placed at its mapping (column 1), so it sorts before the wrong value at column 13.
-        Assert.Equal([(1, "name"), (1, "apiVersion")], Where(result.Errors));
-        Assert.Equal("required field 'name' is missing", result.Errors[0].Message);
-        Assert.Equal("unsupported apiVersion 'suanwang/v2'; expected suanwang/v1", result.Errors[1].Message);
+        // Another version has another schema: its other fields are not checked against this one.
+        Assert.Equal([(1, "apiVersion")], Where(result.Errors));
+        Assert.Equal("unsupported apiVersion 'suanwang/v2'; expected suanwang/v1", result.Errors[0].Message);
+    }
+
+    [Fact]
+    public void AnotherKindIsOneErrorNotAFloodOfUnknownFields()
+    {
+        var yaml = """
+            apiVersion: suanwang/v1
+            kind: Job
+            name: some-job
+            resources: { cpu: 1, memory: 1GiB }
+            duration: 1h
+            """;
+        var error = Single(Load(yaml));
+        Assert.Equal((2, "kind", "this is a 'Job' document, not a scenario; expected kind: Scenario"), (error.Position!.Value.Line, error.Path, error.Message));
+    }
+
+    [Fact]
+    public void MissingHeaderFieldsAreReportedAndTheRestIsStillChecked()
+    {
+        Assert.Equal([(1, "apiVersion"), (1, "kind"), (2, "seed")], Where(Load("name: t\nseed: x").Errors));
     }
 
     [Fact]
@@ -276,6 +295,27 @@ public sealed class ScenarioReaderTests
         Assert.Equal([(6, "topology.link_capacity"), (7, "topology.inflation")], Where(result.Errors));
         Assert.Equal("link capacity must be positive", result.Errors[0].Message);
         Assert.Equal("0.8 is below the minimum of 1", result.Errors[1].Message);
+    }
+
+    [Theory]
+    [InlineData("link_capacity: 5000000Tbps", "topology.link_capacity", "more than the 1000Tbps supported")]
+    [InlineData("price_per_gb: -0.05 CNY", "topology.price_per_gb", "-0.05 CNY is out of range")]
+    [InlineData("price_per_gb: 2000000 CNY", "topology.price_per_gb", "within 0..1000000.00 CNY")]
+    [InlineData("inflation: 11", "topology.inflation", "more than 10")]
+    public void GmlSettingsOutOfRangeAreOneErrorAtTheSetting(string setting, string path, string phrase)
+    {
+        var yaml = Header + $"\ntopology:\n  preset: cernet\n  {setting}";
+        var error = Single(Load(yaml));
+        Assert.Equal((LineOf(yaml, setting), path), (error.Position!.Value.Line, error.Path));
+        Assert.Contains(phrase, error.Message);
+    }
+
+    [Fact]
+    public void GmlDefaultsAreTheImportersDefaults()
+    {
+        var spec = ScenarioReader.Read(Header + "\ntopology:\n  preset: cernet", "s.yaml").Spec!;
+        var defaults = new Suanwang.Core.Topologies.GmlImportOptions();
+        Assert.Equal((defaults.LinkCapacity, defaults.Constants.Inflation, defaults.PricePerGb), (spec.Topology.LinkCapacity, spec.Topology.Inflation, spec.Topology.PricePerGb));
     }
 
     [Fact]
