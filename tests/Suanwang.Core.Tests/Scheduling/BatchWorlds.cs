@@ -45,7 +45,7 @@ internal static class BatchWorlds
         var sites = Enumerable.Range(0, points)
             .Select(i => new Site($"s{i}", SiteTier.Region, "CN", "prov", $"p{i}", null, byPoolSite.GetValueOrDefault($"s{i}", [])))
             .ToImmutableArray();
-        var draft = new TopologyDraft("batch-test", nodes, links, sites, [], GeoLatency.Default, ImmutableDictionary<string, string>.Empty, []);
+        var draft = new TopologyDraft("batch-test", nodes, links, sites, [], GeoLatency.Default, ImmutableSortedDictionary<string, string>.Empty, []);
         var (topology, problems) = Topology.Create(draft);
         Assert.True(topology is not null, string.Join("; ", problems));
         return new SchedulingSnapshot(topology, Catalog, datasets ?? [], running ?? []);
@@ -87,7 +87,7 @@ internal static class BatchWorlds
         var siteList = Enumerable.Range(0, sites)
             .Select(i => new Site($"s{i}", SiteTier.Region, "CN", "prov", $"p{i}", null, [.. poolList.Where(p => p.SiteId == $"s{i}")]))
             .ToImmutableArray();
-        var draft = new TopologyDraft("batch-random", nodes, links.ToImmutable(), siteList, [], GeoLatency.Default, ImmutableDictionary<string, string>.Empty, []);
+        var draft = new TopologyDraft("batch-random", nodes, links.ToImmutable(), siteList, [], GeoLatency.Default, ImmutableSortedDictionary<string, string>.Empty, []);
         var (topology, problems) = Topology.Create(draft);
         Assert.True(topology is not null, string.Join("; ", problems));
 

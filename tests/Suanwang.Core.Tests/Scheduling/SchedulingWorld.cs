@@ -45,7 +45,7 @@ internal static class SchedulingWorld
             Site("zhongwei-hub", "Zhongwei", SiteTier.Hub, Pool("zhongwei-hub/ai", PoolKind.Ai, 64, "0.78", h800, pue: 1.15, carbon: 257)),
         ];
         var draft = new TopologyDraft("east-west", [.. nodes], [Link(0, 1), Link(0, 2), Link(1, 2)], [.. sites], [], geo,
-            ImmutableDictionary<string, string>.Empty, []);
+            ImmutableSortedDictionary<string, string>.Empty, []);
         var (topology, problems) = Topology.Create(draft, model => Catalog.TryFind(model, out _));
         Assert.True(problems.IsEmpty, string.Join("; ", problems));
         Dataset[] datasets = [new("corpus", "t-acme", Quantity.ParseSize("40TB").Value, ["shanghai-region"], ["CN"])];
@@ -57,7 +57,7 @@ internal static class SchedulingWorld
     {
         var draft = new TopologyDraft("single", [new PointOfPresence("local", "local", null)], [],
             [Site("lab", "local", SiteTier.Region, Pool("lab/hpc", PoolKind.Hpc, nodes, "1.00"))], [], GeoLatency.Default,
-            ImmutableDictionary<string, string>.Empty, []);
+            ImmutableSortedDictionary<string, string>.Empty, []);
         var (topology, problems) = Topology.Create(draft);
         Assert.True(problems.IsEmpty, string.Join("; ", problems));
         return new SchedulingSnapshot(topology!, Catalog, [], running ?? []);

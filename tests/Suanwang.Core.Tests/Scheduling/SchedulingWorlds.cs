@@ -44,7 +44,7 @@ public sealed record World(
     public BuiltWorld Build()
     {
         var draft = new TopologyDraft("random", PointsOfPresence, Links, Sites, [], GeoLatency.Default,
-            ImmutableDictionary<string, string>.Empty, []);
+            ImmutableSortedDictionary<string, string>.Empty, []);
         var (topology, problems) = Topology.Create(draft, model => Catalog.TryFind(model, out _));
         if (topology is null)
             throw new InvalidOperationException("generator made an invalid topology: " + string.Join("; ", problems));
