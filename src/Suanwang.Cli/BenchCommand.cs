@@ -102,6 +102,8 @@ internal static class BenchCommand
 
         var figures = new Table().Title("measured").AddColumn("measurement").AddColumn(new TableColumn("value").RightAligned()).AddColumn("how");
         figures.AddRow("online decisions/s", Invariant($"{r.DecisionsPerSecond:#,0}"), Invariant($"{r.Options.Jobs:#,0} jobs ÷ {r.CycleSeconds:0.000} s of one cycle"));
+        figures.AddRow("  processor time of the cycle", Invariant($"{r.CycleCpuSeconds:0.000} s"), "all threads of the process; wall time above it means other programs took the cores");
+        figures.AddRow("  GC pauses in the cycle", Invariant($"{r.CycleGcPauseSeconds:0.000} s"), Invariant($"{r.CycleGen2Collections} full collections"));
         figures.AddRow("  placed / waiting / unschedulable", Invariant($"{r.Placed:#,0} / {r.Waiting:#,0} / {r.Unschedulable:#,0}"), "");
         figures.AddRow("decision latency p50", Invariant($"{r.P50Microseconds:#,0.0} µs"), Invariant($"one-job plans on the same snapshot, {r.LatencySamples:#,0} samples"));
         figures.AddRow("decision latency p99", Invariant($"{r.P99Microseconds:#,0.0} µs"), "nearest rank");

@@ -17,6 +17,9 @@ namespace Suanwang.Cli;
 /// <param name="GenerateSeconds">Time to generate the world.</param>
 /// <param name="SnapshotSeconds">Time to build the scheduling snapshot the measured cycle reads.</param>
 /// <param name="CycleSeconds">Wall time of one cycle planning every job (the throughput figure).</param>
+/// <param name="CycleCpuSeconds">Processor time of the process during that cycle (all threads: the scheduler's, the GC's and the JIT's).</param>
+/// <param name="CycleGcPauseSeconds">Time the runtime paused the program for garbage collection during that cycle.</param>
+/// <param name="CycleGen2Collections">Full (generation 2) collections during that cycle.</param>
 /// <param name="Placed">Jobs the cycle placed.</param>
 /// <param name="Waiting">Jobs held back by the queue discipline.</param>
 /// <param name="Unschedulable">Jobs no pool could run.</param>
@@ -37,6 +40,9 @@ internal sealed record SchedulerBenchResult(
     double GenerateSeconds,
     double SnapshotSeconds,
     double CycleSeconds,
+    double CycleCpuSeconds,
+    double CycleGcPauseSeconds,
+    int CycleGen2Collections,
     int Placed,
     int Waiting,
     int Unschedulable,
@@ -99,9 +105,24 @@ internal static class SchedulerBenchmark
         var snapshot = world.Snapshot(catalog);
         var snapshotSeconds = clock.Elapsed.TotalSeconds;
 
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var gen2Before = GC.CollectionCount(2);
         clock.Restart();
         var plan = Scheduler.Plan(snapshot, jobs, world.Now, policy);
         var cycleSeconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cycleCpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var cycleGcPauseSeconds = (GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds;
+        var cycleGen2 = GC.CollectionCount(2) - gen2Before;
+        var placed = plan.Decisions.Count(d => d.Kind == DecisionKind.Placed);
+        var waiting = plan.Decisions.Count(d => d.Kind == DecisionKind.Waiting);
+        var unschedulable = plan.Decisions.Count(d => d.Kind == DecisionKind.Unschedulable);
+        // The peak working set is read at the end, so it includes this plan; the latency samples run without it.
+        var peakWithPlan = PeakWorkingSetMiB(process);
+        plan = null;
+        GC.Collect();
 
         var count = Math.Min(samples, jobs.Length);
         var latencies = new double[count];
@@ -117,16 +138,12 @@ internal static class SchedulerBenchmark
 
         var batch = RunBatchRound(snapshot, jobs, world.Now, policy);
 
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
         return new SchedulerBenchResult(
             options, seed, policy.Name, world.Topology.Sites.Length, world.Topology.Network.Nodes.Length, world.Topology.Network.Links.Length,
             world.Datasets.Length, world.Running.Length, generateSeconds, snapshotSeconds, Math.Max(cycleSeconds, 1e-9),
-            plan.Decisions.Count(d => d.Kind == DecisionKind.Placed),
-            plan.Decisions.Count(d => d.Kind == DecisionKind.Waiting),
-            plan.Decisions.Count(d => d.Kind == DecisionKind.Unschedulable),
+            cycleCpuSeconds, cycleGcPauseSeconds, cycleGen2, placed, waiting, unschedulable,
             count, NearestRank(latencies, 0.50), NearestRank(latencies, 0.99), batch,
-            process.PeakWorkingSet64 / (1024.0 * 1024.0));
+            Math.Max(peakWithPlan, PeakWorkingSetMiB(process)));
     }
 
     /// <summary>
@@ -139,6 +156,12 @@ internal static class SchedulerBenchmark
     {
         _ = (snapshot, jobs, now, policy);
         return null;
+    }
+
+    private static double PeakWorkingSetMiB(Process process)
+    {
+        process.Refresh();
+        return process.PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
     /// <summary>The nearest-rank percentile of sorted values (the smallest value with at least <paramref name="fraction"/> of them at or below it).</summary>

@@ -17,7 +17,15 @@ internal static class JobFit
     /// Tasks that fit on one node (cores, memory and accelerators each divide), or 0 with the reason.
     /// A task never spans nodes: a task larger than a node does not fit.
     /// </summary>
-    public static (int TasksPerNode, string? Rejection) TasksPerNode(PoolFacts pool, TaskResources task, DeviceCatalog catalog)
+    public static (int TasksPerNode, string? Rejection) TasksPerNode(PoolFacts pool, TaskResources task, DeviceCatalog catalog) =>
+        TasksPerNode(pool, task, task.Accelerators is { } wanted ? AcceleratorMismatch(pool, wanted, catalog) : null);
+
+    /// <summary>
+    /// <see cref="TasksPerNode(PoolFacts, TaskResources, DeviceCatalog)"/> given the task's
+    /// <see cref="AcceleratorMismatch"/> with the pool (null when it asks for none, or they match),
+    /// which depends only on the kind of accelerator asked, so callers may work it out once.
+    /// </summary>
+    public static (int TasksPerNode, string? Rejection) TasksPerNode(PoolFacts pool, TaskResources task, string? acceleratorMismatch)
     {
         var node = pool.Pool.Node;
         if (task.Cpu > node.Cores)
@@ -28,7 +36,7 @@ internal static class JobFit
             task.Memory.Bytes > 0 ? (int)Math.Min(int.MaxValue, node.Memory.Bytes / task.Memory.Bytes) : int.MaxValue);
         if (task.Accelerators is { } wanted)
         {
-            if (AcceleratorMismatch(pool, wanted, catalog) is { } mismatch)
+            if (acceleratorMismatch is { } mismatch)
                 return (0, mismatch);
             var have = node.Accelerators?.Count ?? 0;
             if (wanted.Count > have)
@@ -38,7 +46,8 @@ internal static class JobFit
         return (Math.Max(perNode, 0), perNode > 0 ? null : "a task does not fit on a node");
     }
 
-    private static string? AcceleratorMismatch(PoolFacts pool, AcceleratorDemand wanted, DeviceCatalog catalog)
+    /// <summary>Why the pool's accelerators are not the kind asked (model, grade or CU; the count is not compared), or null.</summary>
+    public static string? AcceleratorMismatch(PoolFacts pool, AcceleratorDemand wanted, DeviceCatalog catalog)
     {
         if (pool.AcceleratorModel is null)
             return "the pool has no accelerators";

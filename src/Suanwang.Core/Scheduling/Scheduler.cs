@@ -37,11 +37,13 @@ public static class Scheduler
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
         private readonly bool[] _blocked = new bool[snapshot.Pools.Length];
+        private readonly List<Estimate> _feasible = [];
         private CandidateEvaluator? _evaluator;
 
         public CycleState State { get; } = new(snapshot, now);
 
-        private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging);
+        // A cycle's calendar only gains reservations (Bind), so staging answers may be kept between jobs.
+        private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging, calendarsOnlyGrow: true);
 
         public Decision Decide(PendingJob job)
         {
@@ -69,14 +71,15 @@ public static class Scheduler
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
             var candidates = ImmutableArray.CreateBuilder<Candidate>(snapshot.Pools.Length);
-            var feasible = new List<Estimate>();
+            var feasible = _feasible; // reused: estimates are values, and a job's list dies with its decision
+            feasible.Clear();
             var passedHardFilters = 0;
             for (var i = 0; i < snapshot.Pools.Length; i++)
             {
                 var pool = snapshot.Pools[i];
-                if (Evaluator.HardFilter(job, pool, userPoint, policy) is { } rejection)
+                if (Evaluator.Reject(job, i, userPoint, policy) is { } rejected)
                 {
-                    candidates.Add(new Candidate(pool.Pool.Id, rejection, null));
+                    candidates.Add(rejected);
                     continue;
                 }
                 passedHardFilters++;
@@ -87,7 +90,7 @@ public static class Scheduler
                     continue;
                 }
                 feasible.Add(estimate);
-                candidates.Add(new Candidate(pool.Pool.Id, null, null));
+                candidates.Add(snapshot.Memo.FeasiblePlaceholder(i)); // replaced by the scored candidate below
             }
             if (feasible.Count == 0)
                 return Unschedulable(job, NoPoolReason(candidates, passedHardFilters), candidates.ToImmutable());

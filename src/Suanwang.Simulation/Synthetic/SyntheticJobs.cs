@@ -91,7 +91,8 @@ internal static class SyntheticJobs
         {
             < 0.5 => new AcceleratorDemand(count, SyntheticSites.Pick(random, (ComputeGrade.A, 0.3), (ComputeGrade.B, 0.4), (ComputeGrade.C, 0.3)), null, null),
             < 0.8 => new AcceleratorDemand(count, null, model, null),
-            _ => new AcceleratorDemand(count, null, null, units > 0 ? Math.Round(units * (0.5 + random.NextDouble() * 0.5)) : 1),
+            // Users ask round figures: a multiple of 50 CU between half and all of a catalogued device's.
+            _ => new AcceleratorDemand(count, null, null, Math.Max(50, Math.Round(units * (0.5 + random.NextDouble() * 0.5) / 50) * 50)),
         };
     }
 
