@@ -79,10 +79,10 @@ internal sealed record BatchRoundFigures(int Jobs, int Pools, double Seconds, do
 internal static class SchedulerBenchmark
 {
     /// <summary>Jobs of the warm-up cycle.</summary>
-    public const int WarmUpJobs = 300;
+    public const int WarmUpJobs = 1000;
 
     /// <summary>Single-job plans run in the warm-up.</summary>
-    public const int WarmUpSingles = 50;
+    public const int WarmUpSingles = 200;
 
     public static SchedulerBenchResult Run(SyntheticWorldOptions options, int seed, SchedulingPolicy policy, int samples)
     {

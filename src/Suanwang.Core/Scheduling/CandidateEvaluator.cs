@@ -130,6 +130,8 @@ internal sealed class CandidateEvaluator
                 return Rejected(misfit);
         }
         var nodes = (demand.Tasks + perNode - 1) / perNode;
+        if (nodes > pool.Pool.NodeCount && index >= 0)
+            return _snapshot.Memo.TooFewNodes(index, nodes);
         if (nodes > pool.Pool.NodeCount)
             return Rejected(string.Create(CultureInfo.InvariantCulture, $"the job needs {nodes} nodes; the pool has {pool.Pool.NodeCount}"));
         if (policy.DataLocalOnly && !demand.Inputs.IsEmpty && !HoldsData(context, site.Id))
@@ -162,8 +164,8 @@ internal sealed class CandidateEvaluator
         var demand = context.Demand;
         var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
         var nodes = (demand.Tasks + perNode - 1) / perNode;
-        var runtime = TimeSpan.FromTicks((long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex, demand)));
-        var (stagedAt, stagingMinor) = seesNetwork ? Staging(state.Calendar, now).Estimate(context, pool) : (now, 0L);
+        var runtime = TimeSpan.FromTicks((long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex)));
+        var (stagedAt, stagingMinor) = seesNetwork ? Staging(state.Calendar, now).Estimate(context, poolIndex) : (now, 0L);
         var profile = state.Profile(poolIndex);
         var limit = pool.Pool.NodeCount - nodes;
         var start = new DateTimeOffset(profile.EarliestFit(stagedAt.UtcTicks, Math.Max(1, runtime.Ticks), limit), TimeSpan.Zero);

@@ -32,6 +32,9 @@ internal sealed class SchedulingMemo
     private readonly ConcurrentDictionary<(int Pool, string Jurisdictions), Candidate> _jurisdictionRejections = new();
     private readonly ConcurrentDictionary<(int Pool, string Dataset), Candidate> _datasetRejections = new();
     private readonly ConcurrentDictionary<(string Location, int UserPoint, LatencyTier Tier), TierTable> _tiers = new();
+    private readonly ConcurrentDictionary<(int Pool, int Nodes), Candidate> _tooFewNodes = new();
+    private readonly bool[]?[] _replicaAtPool;
+    private UsageAt? _runningUsage;
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
@@ -53,6 +56,7 @@ internal sealed class SchedulingMemo
         for (var i = 0; i < pools.Length; i++)
             _poolIndex.Add(pools[i], i);
         _datasetIndex = datasetIds.Select((id, i) => KeyValuePair.Create(id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        _replicaAtPool = new bool[]?[_datasetIndex.Count];
         _billable = new double[pools.Length];
         _cpuKind = new KindTable(snapshot, null);
         _billableKnown = new bool[pools.Length];
@@ -83,6 +87,11 @@ internal sealed class SchedulingMemo
         _datasetRejections.GetOrAdd((pool, dataset), static (key, pools) =>
             new Candidate(pools[key.Pool].Pool.Id, $"dataset '{key.Dataset}' may not be processed in {pools[key.Pool].Site.Jurisdiction}", null), _snapshot.Pools);
 
+    /// <summary>The pool's candidate refused because a job needs <paramref name="nodes"/> nodes, more than it has.</summary>
+    public Candidate TooFewNodes(int pool, int nodes) =>
+        _tooFewNodes.GetOrAdd((pool, nodes), static (key, pools) => new Candidate(pools[key.Pool].Pool.Id,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the job needs {key.Nodes} nodes; the pool has {pools[key.Pool].Pool.NodeCount}"), null), _snapshot.Pools);
+
     /// <summary>The latency-tier verdicts on every pool for a service whose user is at <paramref name="location"/> (point <paramref name="userPoint"/>).</summary>
     public TierTable Tiers(string location, int userPoint, LatencyTier tier) =>
         _tiers.GetOrAdd((location, userPoint, tier), static (key, snapshot) => new TierTable(snapshot, key.Location, key.UserPoint, key.Tier), _snapshot);
@@ -107,6 +116,35 @@ internal sealed class SchedulingMemo
 
     /// <summary>A dense index of a known dataset (for cache keys).</summary>
     public int DatasetIndex(string id) => _datasetIndex[id];
+
+    /// <summary>
+    /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last
+    /// answer is kept, since cycles on one snapshot usually share their time. Callers copy it.
+    /// </summary>
+    public IReadOnlyDictionary<string, ResourceVector> RunningUsage(DateTimeOffset now)
+    {
+        if (Volatile.Read(ref _runningUsage) is { } known && known.UtcTicks == now.UtcTicks)
+            return known.Usage;
+        var usage = CycleState.RunningUsage(_snapshot, now);
+        Volatile.Write(ref _runningUsage, new UsageAt(now.UtcTicks, usage));
+        return usage;
+    }
+
+    private sealed record UsageAt(long UtcTicks, Dictionary<string, ResourceVector> Usage);
+
+    /// <summary>Whether the pool's site holds a replica of the dataset (<c>dataset.ReplicaSites.Contains(site id)</c>), from a per-dataset table made on first use.</summary>
+    public bool HoldsReplica(int datasetIndex, Dataset dataset, int pool)
+    {
+        var table = Volatile.Read(ref _replicaAtPool[datasetIndex]);
+        if (table is null)
+        {
+            table = new bool[_snapshot.Pools.Length];
+            for (var i = 0; i < table.Length; i++)
+                table[i] = dataset.ReplicaSites.Contains(_snapshot.Pools[i].Site.Id);
+            Volatile.Write(ref _replicaAtPool[datasetIndex], table);
+        }
+        return table[pool];
+    }
 
     /// <summary>The staging routes of a dataset to a point of presence (≥ 0), in the order <see cref="StagingPlanner"/> weighs them.</summary>
     public RouteOptions Routes(Dataset dataset, int datasetIndex, int pointOfPresence) =>
@@ -157,13 +195,14 @@ internal sealed class FitTable
     public Candidate MisfitCandidate(int pool) => _misfit[pool]!;
 
     /// <summary><see cref="JobFit.Speedup"/> of the pool for a demand with these task resources.</summary>
-    public double Speedup(int pool, JobDemand demand) => _kind.Speedup(pool, demand);
+    public double Speedup(int pool) => _kind.Speedup(pool);
 }
 
 /// <summary>
 /// What depends only on the kind of accelerator a task asks for (grade, model or CU, not the count)
-/// — or on its asking for none: per pool, <see cref="JobFit.AcceleratorMismatch"/> and <see cref="JobFit.Speedup"/>,
-/// each computed on first use. Few kinds recur across many task shapes.
+/// — or on its asking for none: the reference the speed-up divides by, the catalogue's name of the
+/// model asked, and per pool <see cref="JobFit.AcceleratorMismatch"/> (made on first use). Few kinds
+/// recur across many task shapes.
 /// </summary>
 internal sealed class KindTable
 {
@@ -171,8 +210,9 @@ internal sealed class KindTable
     private readonly AcceleratorDemand? _wanted;
     private readonly string?[] _mismatch;
     private readonly bool[] _mismatchKnown;
-    private readonly double[] _speedup;
-    private readonly bool[] _speedupKnown;
+    private readonly Lazy<string?> _canonicalModel;
+    private readonly Lazy<double> _referenceUnits;
+    private readonly Lazy<double?>[] _referenceCore;
 
     public KindTable(SchedulingSnapshot snapshot, AcceleratorDemand? wanted)
     {
@@ -181,8 +221,10 @@ internal sealed class KindTable
         var pools = snapshot.Pools.Length;
         _mismatch = new string?[pools];
         _mismatchKnown = new bool[pools];
-        _speedup = new double[pools];
-        _speedupKnown = new bool[pools];
+        var catalog = snapshot.Catalog;
+        _canonicalModel = new(() => JobFit.CanonicalModel(wanted!, catalog));
+        _referenceUnits = new(() => JobFit.ReferenceAcceleratorUnits(wanted!, catalog));
+        _referenceCore = [.. Enum.GetValues<PoolKind>().Select(kind => new Lazy<double?>(() => JobFit.ReferenceCoreUnits(kind, catalog)))];
     }
 
     /// <summary>The key of a task's kind: its accelerator demand with the count left out, or null for CPU-only work.</summary>
@@ -193,21 +235,24 @@ internal sealed class KindTable
     {
         if (Volatile.Read(ref _mismatchKnown[pool]))
             return _mismatch[pool];
-        var mismatch = JobFit.AcceleratorMismatch(_snapshot.Pools[pool], _wanted!, _snapshot.Catalog);
+        var mismatch = JobFit.AcceleratorMismatchWith(_snapshot.Pools[pool], _wanted!, _canonicalModel.Value);
         _mismatch[pool] = mismatch;
         Volatile.Write(ref _mismatchKnown[pool], true);
         return mismatch;
     }
 
-    /// <summary><see cref="JobFit.Speedup"/> of the pool for a demand of this kind.</summary>
-    public double Speedup(int pool, JobDemand demand)
+    /// <summary><see cref="JobFit.Speedup"/> of the pool for work of this kind.</summary>
+    public double Speedup(int pool)
     {
-        if (Volatile.Read(ref _speedupKnown[pool]))
-            return _speedup[pool];
-        var speedup = JobFit.Speedup(_snapshot.Pools[pool], demand, _snapshot.Catalog);
-        _speedup[pool] = speedup;
-        Volatile.Write(ref _speedupKnown[pool], true);
-        return speedup;
+        var facts = _snapshot.Pools[pool];
+        if (_wanted is not null)
+            return JobFit.AcceleratorSpeedup(facts, _referenceUnits.Value);
+        if (facts.CoreComputeUnits is null)
+            return 1;
+        var kind = (int)facts.Pool.Kind;
+        return JobFit.CpuSpeedup(facts, (uint)kind < (uint)_referenceCore.Length
+            ? _referenceCore[kind].Value
+            : JobFit.ReferenceCoreUnits(facts.Pool.Kind, _snapshot.Catalog));
     }
 }
 

@@ -7,15 +7,19 @@ namespace Suanwang.Core.Scheduling;
 /// The staging part of <see cref="CandidateEvaluator.Estimate(PendingJob, int, CycleState, DateTimeOffset, bool, int)"/>
 /// without repetition. The best transfer of a dataset to a pool depends only on the pool's point of
 /// presence, the cycle's time and the reservations on the arcs of the candidate routes — not on the
-/// pool or the job — so it is computed once per (dataset, point of presence) and kept until a
-/// reservation touches one of those arcs.
+/// pool or the job — so it is computed once per (dataset, point of presence) and each route's
+/// earliest start is kept until a reservation on one of its arcs overlaps the window it found.
 /// </summary>
 /// <remarks>
 /// Remembering answers needs a calendar that only gains reservations while the cache is in use (as in
 /// a scheduling cycle, which only calls <see cref="ReservationCalendar.TryReserve(IReadOnlyList{Arc}, TimeInterval, Bandwidth)"/>):
 /// reservations get consecutive ids, so each time the count has grown the new ones are found by id
-/// and only their arcs go stale; a count that fell or an id gap drops every answer. Without that
+/// and logged on their arcs; a count that fell or an id gap drops every answer. Without that
 /// promise the cache remembers nothing and every call computes afresh.
+/// <para>Why a kept start stays right: a calendar that only gains reservations only loses free
+/// bandwidth, so every window that was too full still is, and the earliest start t found before is
+/// still the earliest unless a new reservation on one of the route's arcs overlaps [t, t + duration).
+/// A route that never fitted never will.</para>
 /// </remarks>
 internal sealed class StagingCache
 {
@@ -23,9 +27,12 @@ internal sealed class StagingCache
     private readonly ReservationCalendar _calendar;
     private readonly DateTimeOffset _now;
     private readonly bool _remember;
-    private readonly long[] _arcChanged;
+    private readonly List<Change>?[] _arcLog;
     private readonly Dictionary<long, Entry> _entries = [];
     private long _stamp;
+    private JobContext? _job;
+    private long _jobStamp;
+    private Entry?[] _jobEntries = [];
     private long _allChanged;
     private int _seenCount;
     private long _lastId;
@@ -40,7 +47,7 @@ internal sealed class StagingCache
         _calendar = calendar;
         _now = now;
         _remember = calendarOnlyGrows;
-        _arcChanged = calendarOnlyGrows ? new long[calendar.Graph.ArcCount] : [];
+        _arcLog = calendarOnlyGrows ? new List<Change>?[calendar.Graph.ArcCount] : [];
         if (calendarOnlyGrows)
             Resynchronize();
     }
@@ -54,10 +61,11 @@ internal sealed class StagingCache
     /// <see cref="StagingPlanner.Plan"/> without reserving reports them to the estimate: when some
     /// input cannot reach the site, the inputs count as staged at once for free.
     /// </summary>
-    public (DateTimeOffset StagedAt, long CostMinor) Estimate(JobContext job, PoolFacts pool)
+    public (DateTimeOffset StagedAt, long CostMinor) Estimate(JobContext job, int poolIndex)
     {
         if (_remember)
             Synchronize();
+        var pool = _snapshot.Pools[poolIndex];
         var stagedAt = _now;
         var datasets = job.Datasets;
         long cost = 0;
@@ -65,11 +73,11 @@ internal sealed class StagingCache
         for (var k = 0; k < datasets.Length; k++)
         {
             var dataset = datasets[k]!;
-            if (dataset.ReplicaSites.Contains(pool.Site.Id))
+            if (_snapshot.Memo.HoldsReplica(job.DatasetIndices[k], dataset, poolIndex))
                 continue;
             if (pool.PointOfPresence < 0)
                 return (_now, 0);
-            var best = Best(dataset, job.DatasetIndices[k], pool.PointOfPresence);
+            var best = ForJob(job, k, dataset, pool.PointOfPresence);
             if (!best.Found)
                 return (_now, 0);
             // The planner sums the costs (checked) only once every input has a transfer.
@@ -81,6 +89,29 @@ internal sealed class StagingCache
         if (overflow)
             throw new OverflowException();
         return (stagedAt, cost);
+    }
+
+    /// <summary>
+    /// <see cref="Best"/> through a small table for the job being weighed: one job's pools share a few
+    /// points of presence, and nothing is reserved while its pools are weighed (a reservation in
+    /// between moves the stamp and empties the table).
+    /// </summary>
+    private Entry ForJob(JobContext job, int input, Dataset dataset, int point)
+    {
+        if (!_remember)
+            return Best(dataset, job.DatasetIndices[input], point);
+        var points = _snapshot.Topology.Network.Nodes.Length;
+        if (!ReferenceEquals(job, _job) || _jobStamp != _stamp)
+        {
+            _job = job;
+            _jobStamp = _stamp;
+            var size = job.Datasets.Length * points;
+            if (_jobEntries.Length < size)
+                _jobEntries = new Entry?[size];
+            else
+                Array.Clear(_jobEntries, 0, size);
+        }
+        return _jobEntries[input * points + point] ??= Best(dataset, job.DatasetIndices[input], point);
     }
 
     private Entry Best(Dataset dataset, int datasetIndex, int point)
@@ -100,7 +131,7 @@ internal sealed class StagingCache
         var options = entry.Routes.Options;
         for (var i = 0; i < options.Length; i++)
         {
-            if (options[i].Path is { } path && Stale(path, entry.StartedAt[i]))
+            if (options[i].Path is not null && Stale(options[i], entry.Starts[i], entry.StartedAt[i]))
             {
                 entry.Starts[i] = _calendar.EarliestStart(options[i].Arcs, options[i].Bandwidth, options[i].Duration, _now);
                 entry.StartedAt[i] = _stamp;
@@ -174,15 +205,27 @@ internal sealed class StagingCache
         entry.CostMinor = bestCost;
     }
 
-    /// <summary>True when a reservation made after <paramref name="computedAt"/> touches the path.</summary>
-    private bool Stale(NetworkPath path, long computedAt)
+    /// <summary>
+    /// True when the route's earliest start, computed at <paramref name="computedAt"/>, may have moved: every
+    /// answer was dropped since, or a reservation logged on one of its arcs since overlaps the window found.
+    /// </summary>
+    private bool Stale(RouteOption option, DateTimeOffset? start, long computedAt)
     {
         if (_allChanged > computedAt)
             return true;
-        foreach (var arc in path.Arcs)
+        if (start is not { } found)
+            return false;
+        var from = found.UtcTicks;
+        var to = from + option.Duration.Ticks;
+        foreach (var arc in option.Arcs)
         {
-            if (_arcChanged[arc.Index] > computedAt)
-                return true;
+            if (_arcLog[arc.Index] is not { } log)
+                continue;
+            for (var k = log.Count - 1; k >= 0 && log[k].Stamp > computedAt; k--)
+            {
+                if (log[k].Start < to && log[k].End > from)
+                    return true;
+            }
         }
         return false;
     }
@@ -206,8 +249,9 @@ internal sealed class StagingCache
                 Resynchronize();
                 return;
             }
+            var change = new Change(_stamp, reservation.Interval.Start.UtcTicks, reservation.Interval.End.UtcTicks);
             foreach (var arc in reservation.Arcs)
-                _arcChanged[arc.Index] = _stamp;
+                (_arcLog[arc.Index] ??= []).Add(change);
         }
         _lastId += count - _seenCount;
         _seenCount = count;
@@ -222,6 +266,9 @@ internal sealed class StagingCache
         foreach (var reservation in _calendar.ActiveReservations())
             _lastId = Math.Max(_lastId, reservation.Id.Value);
     }
+
+    /// <summary>A reservation logged on an arc: when it was seen, and the ticks it holds.</summary>
+    private readonly record struct Change(long Stamp, long Start, long End);
 
     /// <summary>The routes of one (dataset, point of presence), each one's earliest start, and the best transfer.</summary>
     private sealed class Entry(RouteOptions routes, long stamp)
