@@ -37,7 +37,7 @@ public static class Scheduler
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
         private readonly bool[] _blocked = new bool[snapshot.Pools.Length];
-        private readonly List<Estimate> _feasible = [];
+        private List<Estimate>? _feasible;
         private CandidateEvaluator? _evaluator;
 
         public CycleState State { get; } = new(snapshot, now);
@@ -56,6 +56,11 @@ public static class Scheduler
                 // One malformed job must not stop the cycle for everyone else.
                 return new Decision(job.Id, DecisionKind.Unschedulable, null, $"the job could not be evaluated: {ex.Message}", []);
             }
+            finally
+            {
+                // The estimates buffer outlives the cycle: the next cycle on this snapshot reuses it.
+                snapshot.Memo.ReturnEstimates(ref _feasible);
+            }
         }
 
         private Decision DecideUnchecked(PendingJob job)
@@ -71,7 +76,7 @@ public static class Scheduler
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
             var candidates = ImmutableArray.CreateBuilder<Candidate>(snapshot.Pools.Length);
-            var feasible = _feasible; // reused: estimates are values, and a job's list dies with its decision
+            var feasible = _feasible ??= snapshot.Memo.TakeEstimates(); // estimates are values; a job's list dies with its decision
             feasible.Clear();
             var passedHardFilters = 0;
             for (var i = 0; i < snapshot.Pools.Length; i++)

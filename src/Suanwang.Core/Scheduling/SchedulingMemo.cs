@@ -35,6 +35,7 @@ internal sealed class SchedulingMemo
     private readonly ConcurrentDictionary<(int Pool, int Nodes), Candidate> _tooFewNodes = new();
     private readonly bool[]?[] _replicaAtPool;
     private UsageAt? _runningUsage;
+    private List<Estimate>? _estimates;
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
@@ -116,6 +117,21 @@ internal sealed class SchedulingMemo
 
     /// <summary>A dense index of a known dataset (for cache keys).</summary>
     public int DatasetIndex(string id) => _datasetIndex[id];
+
+    /// <summary>
+    /// A list for one job's feasible estimates, reused across the cycles on this snapshot: a job weighs up
+    /// to every pool, so a fresh list per cycle would grow to a large-object-heap array every time.
+    /// </summary>
+    public List<Estimate> TakeEstimates() => Interlocked.Exchange(ref _estimates, null) ?? [];
+
+    /// <summary>Gives the list taken by <see cref="TakeEstimates"/> back (and clears the caller's reference).</summary>
+    public void ReturnEstimates(ref List<Estimate>? list)
+    {
+        if (list is null)
+            return;
+        Volatile.Write(ref _estimates, list);
+        list = null;
+    }
 
     /// <summary>
     /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last

@@ -279,7 +279,7 @@ internal sealed class StagingCache
         public DateTimeOffset?[] Starts { get; } = new DateTimeOffset?[routes.Options.Length];
 
         /// <summary>The stamp at which each start was computed.</summary>
-        public long[] StartedAt { get; } = Enumerable.Repeat(stamp, routes.Options.Length).ToArray();
+        public long[] StartedAt { get; } = Filled(routes.Options.Length, stamp);
 
         public long CheckedAt { get; set; } = stamp;
 
@@ -291,5 +291,12 @@ internal sealed class StagingCache
         public DateTimeOffset End { get; set; }
 
         public long CostMinor { get; set; }
+
+        private static long[] Filled(int length, long value)
+        {
+            var array = new long[length];
+            Array.Fill(array, value);
+            return array;
+        }
     }
 }
