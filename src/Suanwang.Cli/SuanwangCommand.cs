@@ -33,6 +33,7 @@ internal static class SuanwangCommand
         root.Subcommands.Add(TopologyCommands.Create(console));
         root.Subcommands.Add(ValidateCommand.Create(console));
         root.Subcommands.Add(MeasureCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -4,8 +4,8 @@ using Suanwang.Core.Network;
 
 namespace Suanwang.Core.Scheduling;
 
-/// <summary>A feasible pool for a job, with everything needed to score and bind it.</summary>
-internal sealed record Estimate(
+/// <summary>A feasible pool for a job, with everything needed to score and bind it (a value: one is made per feasible pool per job).</summary>
+internal readonly record struct Estimate(
     int Pool,
     int Nodes,
     int TasksPerNode,
@@ -30,11 +30,21 @@ internal sealed class CandidateEvaluator
 {
     private readonly SchedulingSnapshot _snapshot;
     private readonly StagingPlanner _staging;
+    private readonly bool _calendarsOnlyGrow;
+    private JobContext? _job;
+    private StagingCache? _stagingCache;
 
-    public CandidateEvaluator(SchedulingSnapshot snapshot, StagingPlanner staging)
+    /// <param name="snapshot">The snapshot planned on.</param>
+    /// <param name="staging">Its staging planner.</param>
+    /// <param name="calendarsOnlyGrow">
+    /// True when the calendars passed to <see cref="Estimate"/> only gain reservations while this
+    /// evaluator is used (a scheduling cycle), so staging answers may be kept between jobs (<see cref="StagingCache"/>).
+    /// </param>
+    public CandidateEvaluator(SchedulingSnapshot snapshot, StagingPlanner staging, bool calendarsOnlyGrow = false)
     {
         _snapshot = snapshot;
         _staging = staging;
+        _calendarsOnlyGrow = calendarsOnlyGrow;
     }
 
     /// <summary>The point of presence of the user's location (id or name, case-insensitive), or −1.</summary>
@@ -56,77 +66,115 @@ internal sealed class CandidateEvaluator
     }
 
     /// <summary>The first hard filter the pool fails for the job, or null; these do not depend on time or load.</summary>
-    public string? HardFilter(PendingJob job, PoolFacts pool, int userPoint, SchedulingPolicy policy)
+    public string? HardFilter(PendingJob job, PoolFacts pool, int userPoint, SchedulingPolicy policy) =>
+        Reject(job, pool, _snapshot.Memo.IndexOf(pool), userPoint, policy)?.Rejection;
+
+    /// <summary>
+    /// <see cref="HardFilter(PendingJob, PoolFacts, int, SchedulingPolicy)"/> for the snapshot's pool at
+    /// <paramref name="pool"/>, as the candidate to report (shared between jobs when the reason is the same).
+    /// </summary>
+    public Candidate? Reject(PendingJob job, int pool, int userPoint, SchedulingPolicy policy) =>
+        Reject(job, _snapshot.Pools[pool], pool, userPoint, policy);
+
+    /// <summary>The filters in order; <paramref name="index"/> is the pool's index in the snapshot, or −1 (no memo).</summary>
+    private Candidate? Reject(PendingJob job, PoolFacts pool, int index, int userPoint, SchedulingPolicy policy)
     {
-        var demand = job.Demand;
+        var context = Context(job, userPoint);
+        var demand = context.Demand;
         var site = pool.Site;
-        if (_snapshot.IsDown(site.Id))
-            return $"site '{site.Id}' is down";
-        if (demand.Placement.Avoid.Contains(site.Id) || demand.Placement.Avoid.Contains(site.ProviderId) || demand.Placement.Avoid.Contains(pool.Pool.Id))
-            return $"the job avoids '{(demand.Placement.Avoid.Contains(site.Id) ? site.Id : demand.Placement.Avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : site.ProviderId)}'";
+        Candidate Rejected(string reason) => new(pool.Pool.Id, reason, null);
+        if (index >= 0)
+        {
+            if (_snapshot.Memo.DownCandidate(index) is { } down)
+                return down;
+        }
+        else if (_snapshot.IsDown(site.Id))
+        {
+            return Rejected($"site '{site.Id}' is down");
+        }
+        if (context.HasAvoid && (demand.Placement.Avoid.Contains(site.Id) || demand.Placement.Avoid.Contains(site.ProviderId) || demand.Placement.Avoid.Contains(pool.Pool.Id)))
+            return Rejected($"the job avoids '{(demand.Placement.Avoid.Contains(site.Id) ? site.Id : demand.Placement.Avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : site.ProviderId)}'");
         if (!demand.Jurisdictions.IsEmpty && !demand.Jurisdictions.Contains(site.Jurisdiction))
-            return $"site '{site.Id}' is in {site.Jurisdiction}; the job may run only in {string.Join(", ", demand.Jurisdictions)}";
-        foreach (var input in demand.Inputs)
+            return index >= 0 ? _snapshot.Memo.JurisdictionRejection(index, context.JurisdictionList)
+                : Rejected($"site '{site.Id}' is in {site.Jurisdiction}; the job may run only in {context.JurisdictionList}");
+        for (var k = 0; k < context.Datasets.Length; k++)
         {
-            var dataset = _snapshot.FindDataset(input)!;
+            var dataset = context.Datasets[k]!;
             if (!dataset.Jurisdictions.IsEmpty && !dataset.Jurisdictions.Contains(site.Jurisdiction))
-                return $"dataset '{input}' may not be processed in {site.Jurisdiction}";
+                return index >= 0 ? _snapshot.Memo.DatasetJurisdictionRejection(index, demand.Inputs[k])
+                    : Rejected($"dataset '{demand.Inputs[k]}' may not be processed in {site.Jurisdiction}");
         }
-        if (demand.Type == JobType.Service && demand.User is { Latency: { } tier } && userPoint >= 0)
+        if (index >= 0 && context.Tier is { } tiers)
         {
-            var latency = pool.PointOfPresence >= 0 ? _snapshot.Paths.LatencyMs(userPoint, pool.PointOfPresence) : null;
-            if (latency is null)
-                return $"site '{site.Id}' is not reachable from the user in {demand.User.Location}";
-            if (latency > LatencyTiers.MaxLatencyMs(tier))
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"{latency:0.00} ms from the user in {demand.User.Location} exceeds the {tier.ToString().ToLowerInvariant()} tier (≤ {LatencyTiers.MaxLatencyMs(tier):0} ms)");
+            if (tiers.Verdict(index) is { } far)
+                return far;
         }
-        if (_staging.UnreachableInput(demand, pool) is { } unreachable)
-            return $"no replica of dataset '{unreachable}' can reach site '{site.Id}'";
-        var (perNode, misfit) = JobFit.TasksPerNode(pool, demand.Resources, _snapshot.Catalog);
-        if (misfit is not null)
-            return misfit;
+        else if (demand.Type == JobType.Service && demand.User is { Latency: { } tier } && userPoint >= 0)
+        {
+            if (pool.PointOfPresence < 0)
+                return Rejected($"site '{site.Id}' is not reachable from the user in {demand.User.Location}");
+            if (context.TierRejection(pool.PointOfPresence, tier, site.Id) is { } far)
+                return Rejected(far);
+        }
+        if (!demand.Inputs.IsEmpty && _staging.UnreachableInput(demand, pool) is { } unreachable)
+            return Rejected($"no replica of dataset '{unreachable}' can reach site '{site.Id}'");
+        int perNode;
+        if (index >= 0)
+        {
+            (perNode, var misfit) = context.Fit.TasksPerNode(index);
+            if (misfit is not null)
+                return context.Fit.MisfitCandidate(index);
+        }
+        else
+        {
+            (perNode, var misfit) = JobFit.TasksPerNode(pool, demand.Resources, _snapshot.Catalog);
+            if (misfit is not null)
+                return Rejected(misfit);
+        }
         var nodes = (demand.Tasks + perNode - 1) / perNode;
+        if (nodes > pool.Pool.NodeCount && index >= 0)
+            return _snapshot.Memo.TooFewNodes(index, nodes);
         if (nodes > pool.Pool.NodeCount)
-            return string.Create(CultureInfo.InvariantCulture, $"the job needs {nodes} nodes; the pool has {pool.Pool.NodeCount}");
-        if (policy.DataLocalOnly && !demand.Inputs.IsEmpty && !HoldsData(demand, site.Id))
-            return $"data-local: site '{site.Id}' holds no replica of {DataLocalTarget(demand)}";
+            return Rejected(string.Create(CultureInfo.InvariantCulture, $"the job needs {nodes} nodes; the pool has {pool.Pool.NodeCount}"));
+        if (policy.DataLocalOnly && !demand.Inputs.IsEmpty && !HoldsData(context, site.Id))
+            return Rejected($"data-local: site '{site.Id}' holds no replica of {context.DataLocalTarget()}");
         return null;
     }
 
-    private bool HoldsData(JobDemand demand, string siteId)
+    private static bool HoldsData(JobContext context, string siteId)
     {
-        var all = demand.Inputs.All(id => _snapshot.FindDataset(id)!.ReplicaSites.Contains(siteId));
-        if (all || AnySiteHoldsAll(demand))
+        var all = true;
+        foreach (var dataset in context.Datasets)
+        {
+            if (!dataset!.ReplicaSites.Contains(siteId))
+            {
+                all = false;
+                break;
+            }
+        }
+        if (all || context.AnySiteHoldsAll())
             return all;
         // No site holds every input: run where the largest input is.
-        return _snapshot.FindDataset(DataLocalTarget(demand))!.ReplicaSites.Contains(siteId);
+        return context.Datasets[context.Demand.Inputs.AsImmutableArray().IndexOf(context.DataLocalTarget())]!.ReplicaSites.Contains(siteId);
     }
-
-    private bool AnySiteHoldsAll(JobDemand demand) =>
-        _snapshot.Topology.Sites.Any(s => demand.Inputs.All(id => _snapshot.FindDataset(id)!.ReplicaSites.Contains(s.Id)));
-
-    private string DataLocalTarget(JobDemand demand) =>
-        demand.Inputs.OrderByDescending(id => _snapshot.FindDataset(id)!.Size.Bytes).ThenBy(id => id, StringComparer.Ordinal).First();
 
     /// <summary>Time, cost and energy of running the job on the pool given the cycle's working state (nothing is reserved).</summary>
     public Estimate Estimate(PendingJob job, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint)
     {
+        var context = Context(job, userPoint);
         var pool = _snapshot.Pools[poolIndex];
-        var demand = job.Demand;
-        var perNode = JobFit.TasksPerNode(pool, demand.Resources, _snapshot.Catalog).TasksPerNode;
+        var demand = context.Demand;
+        var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
         var nodes = (demand.Tasks + perNode - 1) / perNode;
-        var runtime = TimeSpan.FromTicks((long)Math.Ceiling(demand.Duration.Ticks / JobFit.Speedup(pool, demand, _snapshot.Catalog)));
-        var staging = seesNetwork ? _staging.Plan(demand, pool, state.Calendar, now, reserve: false) : default;
-        var stagedAt = seesNetwork ? staging.StagedAt : now;
+        var runtime = TimeSpan.FromTicks((long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex)));
+        var (stagedAt, stagingMinor) = seesNetwork ? Staging(state.Calendar, now).Estimate(context, poolIndex) : (now, 0L);
         var profile = state.Profile(poolIndex);
         var limit = pool.Pool.NodeCount - nodes;
         var start = new DateTimeOffset(profile.EarliestFit(stagedAt.UtcTicks, Math.Max(1, runtime.Ticks), limit), TimeSpan.Zero);
-        var outputReturn = OutputReturn(demand, pool, userPoint);
+        var outputReturn = context.OutputReturn(pool.PointOfPresence);
         var completion = start + runtime + (seesNetwork ? outputReturn : TimeSpan.Zero);
         var hours = runtime.TotalHours;
-        var computeMinor = JobFit.BillableNodeUnits(pool, _snapshot.Catalog) * nodes * hours * pool.Pool.PricePerCuHour.MinorUnits;
-        var stagingMinor = seesNetwork ? staging.Transfers.Sum(t => t.Cost.MinorUnits) : 0;
+        var computeMinor = _snapshot.Memo.BillableNodeUnits(poolIndex) * nodes * hours * pool.Pool.PricePerCuHour.MinorUnits;
         var energy = pool.NodePowerKw * nodes * hours * pool.Pool.Pue;
         var busyNow = profile.MaxUsage(now.UtcTicks, now.UtcTicks + 1);
         var currency = pool.Pool.PricePerCuHour.Currency;
@@ -137,16 +185,18 @@ internal sealed class CandidateEvaluator
             pool.Pool.NodeCount == 0 ? 1 : (double)busyNow / pool.Pool.NodeCount);
     }
 
-    /// <summary>Time to send the output back to the user over the shortest path (estimated, not reserved).</summary>
-    private TimeSpan OutputReturn(JobDemand demand, PoolFacts pool, int userPoint)
+    /// <summary>The job's context; callers weigh every pool for one job in turn, so one entry is enough.</summary>
+    private JobContext Context(PendingJob job, int userPoint)
     {
-        if (demand.Output is not { To: OutputDestination.User, Size.Bytes: > 0 } output || userPoint < 0 || pool.PointOfPresence < 0)
-            return TimeSpan.Zero;
-        if (userPoint == pool.PointOfPresence)
-            return StagingPlanner.TransferTime(output.Size, StagingPlanner.MetroBandwidth, 0);
-        if (_snapshot.Paths.ShortestPath(userPoint, pool.PointOfPresence) is not { } path)
-            return TimeSpan.Zero;
-        var bandwidth = new Bandwidth(Math.Min(StagingPlanner.MaxTransferBandwidth.BitsPerSecond, (long)(path.Bottleneck.BitsPerSecond * StagingPlanner.MaxLinkShare)));
-        return StagingPlanner.TransferTime(output.Size, bandwidth, path.LatencyMs);
+        if (_job is { } context && ReferenceEquals(context.Job, job) && context.UserPoint == userPoint)
+            return context;
+        return _job = new JobContext(_snapshot, job, userPoint);
+    }
+
+    private StagingCache Staging(ReservationCalendar calendar, DateTimeOffset now)
+    {
+        if (_stagingCache is { } cache && cache.Serves(calendar, now))
+            return cache;
+        return _stagingCache = new StagingCache(_snapshot, calendar, now, _calendarsOnlyGrow);
     }
 }

@@ -11,18 +11,27 @@ internal sealed class CycleState
 {
     private readonly SchedulingSnapshot _snapshot;
     private readonly ArcTimeline?[] _profiles;
-    private readonly Dictionary<string, ResourceVector> _tenantUsage = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResourceVector> _tenantUsage;
 
     public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now)
     {
         _snapshot = snapshot;
         Calendar = snapshot.Calendar.Clone();
         _profiles = new ArcTimeline?[snapshot.Pools.Length];
+        // What running allocations hold at 'now' is the same for every cycle at that time: summed once per snapshot.
+        _tenantUsage = new Dictionary<string, ResourceVector>(snapshot.Memo.RunningUsage(now), StringComparer.Ordinal);
+    }
+
+    /// <summary>Resources each tenant's running allocations hold at <paramref name="now"/>, summed in allocation order.</summary>
+    internal static Dictionary<string, ResourceVector> RunningUsage(SchedulingSnapshot snapshot, DateTimeOffset now)
+    {
+        var usage = new Dictionary<string, ResourceVector>(StringComparer.Ordinal);
         foreach (var allocation in snapshot.Running)
         {
             if (allocation.ExpectedEnd > now && snapshot.PoolIndex.TryGetValue(allocation.PoolId, out var pool))
-                AddUsage(allocation.TenantId, snapshot.Pools[pool], allocation.Nodes);
+                Add(usage, allocation.TenantId, snapshot.Pools[pool], allocation.Nodes);
         }
+        return usage;
     }
 
     public ReservationCalendar Calendar { get; }
@@ -42,10 +51,12 @@ internal sealed class CycleState
         _tenantUsage.TryGetValue(tenant, out var usage) ? usage.DominantShare(_snapshot.TotalCapacity) : 0;
 
     /// <summary>Counts nodes of a pool as held by a tenant.</summary>
-    public void AddUsage(string tenant, PoolFacts pool, int nodes)
+    public void AddUsage(string tenant, PoolFacts pool, int nodes) => Add(_tenantUsage, tenant, pool, nodes);
+
+    private static void Add(Dictionary<string, ResourceVector> usage, string tenant, PoolFacts pool, int nodes)
     {
         var node = pool.Pool.Node;
         var add = new ResourceVector((double)node.Cores * nodes, (double)node.Memory.Bytes * nodes, (double)(node.Accelerators?.Count ?? 0) * nodes);
-        _tenantUsage[tenant] = _tenantUsage.TryGetValue(tenant, out var usage) ? usage + add : add;
+        usage[tenant] = usage.TryGetValue(tenant, out var held) ? held + add : add;
     }
 }

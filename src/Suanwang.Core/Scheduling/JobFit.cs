@@ -17,7 +17,15 @@ internal static class JobFit
     /// Tasks that fit on one node (cores, memory and accelerators each divide), or 0 with the reason.
     /// A task never spans nodes: a task larger than a node does not fit.
     /// </summary>
-    public static (int TasksPerNode, string? Rejection) TasksPerNode(PoolFacts pool, TaskResources task, DeviceCatalog catalog)
+    public static (int TasksPerNode, string? Rejection) TasksPerNode(PoolFacts pool, TaskResources task, DeviceCatalog catalog) =>
+        TasksPerNode(pool, task, task.Accelerators is { } wanted ? AcceleratorMismatch(pool, wanted, catalog) : null);
+
+    /// <summary>
+    /// <see cref="TasksPerNode(PoolFacts, TaskResources, DeviceCatalog)"/> given the task's
+    /// <see cref="AcceleratorMismatch"/> with the pool (null when it asks for none, or they match),
+    /// which depends only on the kind of accelerator asked, so callers may work it out once.
+    /// </summary>
+    public static (int TasksPerNode, string? Rejection) TasksPerNode(PoolFacts pool, TaskResources task, string? acceleratorMismatch)
     {
         var node = pool.Pool.Node;
         if (task.Cpu > node.Cores)
@@ -28,7 +36,7 @@ internal static class JobFit
             task.Memory.Bytes > 0 ? (int)Math.Min(int.MaxValue, node.Memory.Bytes / task.Memory.Bytes) : int.MaxValue);
         if (task.Accelerators is { } wanted)
         {
-            if (AcceleratorMismatch(pool, wanted, catalog) is { } mismatch)
+            if (acceleratorMismatch is { } mismatch)
                 return (0, mismatch);
             var have = node.Accelerators?.Count ?? 0;
             if (wanted.Count > have)
@@ -38,13 +46,21 @@ internal static class JobFit
         return (Math.Max(perNode, 0), perNode > 0 ? null : "a task does not fit on a node");
     }
 
-    private static string? AcceleratorMismatch(PoolFacts pool, AcceleratorDemand wanted, DeviceCatalog catalog)
+    /// <summary>Why the pool's accelerators are not the kind asked (model, grade or CU; the count is not compared), or null.</summary>
+    public static string? AcceleratorMismatch(PoolFacts pool, AcceleratorDemand wanted, DeviceCatalog catalog) =>
+        AcceleratorMismatchWith(pool, wanted, CanonicalModel(wanted, catalog));
+
+    /// <summary>The catalogue's name for the model a demand asks for (the name as given when not catalogued), or null when it asks by grade or CU.</summary>
+    public static string? CanonicalModel(AcceleratorDemand wanted, DeviceCatalog catalog) =>
+        wanted.Model is { } model ? (catalog.TryFind(model, out var device) ? device.Model : model) : null;
+
+    /// <summary><see cref="AcceleratorMismatch"/> given the demand's <see cref="CanonicalModel"/>, which depends on the demand alone.</summary>
+    public static string? AcceleratorMismatchWith(PoolFacts pool, AcceleratorDemand wanted, string? canonicalModel)
     {
         if (pool.AcceleratorModel is null)
             return "the pool has no accelerators";
-        if (wanted.Model is { } model)
+        if (wanted.Model is not null && canonicalModel is { } canonical)
         {
-            var canonical = catalog.TryFind(model, out var device) ? device.Model : model;
             return string.Equals(canonical, pool.AcceleratorModel, StringComparison.OrdinalIgnoreCase)
                 ? null
                 : $"the job asks for {canonical}; the pool has {pool.AcceleratorModel}";
@@ -69,17 +85,31 @@ internal static class JobFit
     public static double Speedup(PoolFacts pool, JobDemand demand, DeviceCatalog catalog)
     {
         if (demand.Resources.Accelerators is { } wanted)
-        {
-            var reference = ReferenceAcceleratorUnits(wanted, catalog);
-            return reference > 0 && pool.AcceleratorComputeUnits > 0 ? pool.AcceleratorComputeUnits / reference : 1;
-        }
-        if (pool.CoreComputeUnits is not { } core || !catalog.TryFind(ReferenceCpu, out var cpu) || cpu.Cpu is not { } details)
+            return AcceleratorSpeedup(pool, ReferenceAcceleratorUnits(wanted, catalog));
+        if (pool.CoreComputeUnits is null)
             return 1;
-        var rating = ComputeUnits.Rate(cpu, WorkloadClasses.For(pool.Pool.Kind)).Value;
-        return rating is null ? 1 : core / (rating.ComputeUnits / details.Cores);
+        return CpuSpeedup(pool, ReferenceCoreUnits(pool.Pool.Kind, catalog));
     }
 
-    private static double ReferenceAcceleratorUnits(AcceleratorDemand wanted, DeviceCatalog catalog)
+    /// <summary><see cref="Speedup"/> of accelerator work given <see cref="ReferenceAcceleratorUnits"/>, which depends on the demand alone.</summary>
+    public static double AcceleratorSpeedup(PoolFacts pool, double reference) =>
+        reference > 0 && pool.AcceleratorComputeUnits > 0 ? pool.AcceleratorComputeUnits / reference : 1;
+
+    /// <summary><see cref="Speedup"/> of CPU work given <see cref="ReferenceCoreUnits"/> for the pool's kind.</summary>
+    public static double CpuSpeedup(PoolFacts pool, double? referenceCore) =>
+        pool.CoreComputeUnits is not { } core || referenceCore is not { } reference ? 1 : core / reference;
+
+    /// <summary>CU of one core of <see cref="ReferenceCpu"/> for a pool kind's workload class, or null when it cannot be rated.</summary>
+    public static double? ReferenceCoreUnits(PoolKind kind, DeviceCatalog catalog)
+    {
+        if (!catalog.TryFind(ReferenceCpu, out var cpu) || cpu.Cpu is not { } details)
+            return null;
+        var rating = ComputeUnits.Rate(cpu, WorkloadClasses.For(kind)).Value;
+        return rating is null ? null : rating.ComputeUnits / details.Cores;
+    }
+
+    /// <summary>The per-device AI CU a demand's duration refers to: the asked CU, the named model's, or the grade's lower bound.</summary>
+    public static double ReferenceAcceleratorUnits(AcceleratorDemand wanted, DeviceCatalog catalog)
     {
         if (wanted.ComputeUnits is { } cu)
             return cu;

@@ -49,11 +49,13 @@ public static class Scheduler
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
         private readonly bool[] _blocked = new bool[snapshot.Pools.Length];
+        private List<Estimate>? _feasible;
         private CandidateEvaluator? _evaluator;
 
         public CycleState State { get; } = new(snapshot, now);
 
-        private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging);
+        // A cycle's calendar only gains reservations (Bind), so staging answers may be kept between jobs.
+        private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging, calendarsOnlyGrow: true);
 
         /// <summary>Decides one job; <paramref name="assignedPool"/> (or −1) is the pool the batch round chose for it.</summary>
         public Decision Decide(PendingJob job, int assignedPool = -1)
@@ -66,6 +68,11 @@ public static class Scheduler
             {
                 // One malformed job must not stop the cycle for everyone else.
                 return new Decision(job.Id, DecisionKind.Unschedulable, null, $"the job could not be evaluated: {ex.Message}", []);
+            }
+            finally
+            {
+                // The estimates buffer outlives the cycle: the next cycle on this snapshot reuses it.
+                snapshot.Memo.ReturnEstimates(ref _feasible);
             }
         }
 
@@ -82,14 +89,15 @@ public static class Scheduler
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
             var candidates = ImmutableArray.CreateBuilder<Candidate>(snapshot.Pools.Length);
-            var feasible = new List<Estimate>();
+            var feasible = _feasible ??= snapshot.Memo.TakeEstimates(); // estimates are values; a job's list dies with its decision
+            feasible.Clear();
             var passedHardFilters = 0;
             for (var i = 0; i < snapshot.Pools.Length; i++)
             {
                 var pool = snapshot.Pools[i];
-                if (Evaluator.HardFilter(job, pool, userPoint, policy) is { } rejection)
+                if (Evaluator.Reject(job, i, userPoint, policy) is { } rejected)
                 {
-                    candidates.Add(new Candidate(pool.Pool.Id, rejection, null));
+                    candidates.Add(rejected);
                     continue;
                 }
                 passedHardFilters++;
@@ -100,7 +108,7 @@ public static class Scheduler
                     continue;
                 }
                 feasible.Add(estimate);
-                candidates.Add(new Candidate(pool.Pool.Id, null, null));
+                candidates.Add(snapshot.Memo.FeasiblePlaceholder(i)); // replaced by the scored candidate below
             }
             if (feasible.Count == 0)
                 return Unschedulable(job, NoPoolReason(candidates, passedHardFilters), candidates.ToImmutable());

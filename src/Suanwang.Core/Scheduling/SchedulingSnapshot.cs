@@ -72,6 +72,7 @@ public sealed class SchedulingSnapshot
         _nodeProfiles = [.. profiles];
         PoolIndex = poolIndex.ToFrozenDictionary(StringComparer.Ordinal);
         TotalCapacity = ResourceVector.Sum(Pools.Select(p => p.Capacity));
+        Memo = new SchedulingMemo(this, _datasets.Keys);
     }
 
     /// <summary>Sites, pools and the network.</summary>
@@ -109,6 +110,9 @@ public sealed class SchedulingSnapshot
 
     /// <summary>True when the site is down.</summary>
     public bool IsDown(string siteId) => DownSites.BinarySearch(siteId, StringComparer.Ordinal) >= 0;
+
+    /// <summary>Answers every cycle on this snapshot needs again and again (pool fits, staging routes), computed on first use.</summary>
+    internal SchedulingMemo Memo { get; }
 
     /// <summary>Node-usage profile of a pool, for a cycle to copy before changing.</summary>
     internal ArcTimeline NodeProfile(int pool) => _nodeProfiles[pool];

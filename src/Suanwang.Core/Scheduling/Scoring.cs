@@ -16,13 +16,11 @@ internal static class Scoring
     public static ImmutableArray<ScoreParts> Score(IReadOnlyList<Estimate> feasible, SchedulingPolicy policy, JobDemand demand, SchedulingSnapshot snapshot, DateTimeOffset now)
     {
         double Seconds(Estimate e) => (e.Completion - now).TotalSeconds;
-        var completion = Range(feasible, Seconds);
-        var cost = Range(feasible, e => e.Cost.MinorUnits);
-        var carbon = Range(feasible, e => e.CarbonKg);
-        var load = Range(feasible, e => e.Load);
+        var (completion, cost, carbon, load) = Ranges(feasible, now);
         var result = ImmutableArray.CreateBuilder<ScoreParts>(feasible.Count);
-        foreach (var e in feasible)
+        for (var k = 0; k < feasible.Count; k++)
         {
+            var e = feasible[k];
             var total = policy.Chooser switch
             {
                 Chooser.WeightedScore =>
@@ -38,7 +36,7 @@ internal static class Scoring
             result.Add(new ScoreParts(e.StagedAt, e.Start, e.Completion, Math.Max(0, (e.StagedAt - now).TotalSeconds),
                 e.Runtime.TotalSeconds, e.Cost, e.EnergyKwh, e.CarbonKg, e.Load, total));
         }
-        return result.ToImmutable();
+        return result.MoveToImmutable();
     }
 
     public static int Winner(IReadOnlyList<Estimate> feasible, ImmutableArray<ScoreParts> scores)
@@ -76,17 +74,27 @@ internal static class Scoring
         return 0;
     }
 
-    private static (double Min, double Max) Range(IReadOnlyList<Estimate> feasible, Func<Estimate, double> value)
+    /// <summary>The range of completion seconds, cost, carbon and load over the candidates, in one pass.</summary>
+    private static ((double Min, double Max) Completion, (double Min, double Max) Cost, (double Min, double Max) Carbon, (double Min, double Max) Load) Ranges(
+        IReadOnlyList<Estimate> feasible, DateTimeOffset now)
     {
-        var min = double.PositiveInfinity;
-        var max = double.NegativeInfinity;
-        foreach (var e in feasible)
+        var completion = (Min: double.PositiveInfinity, Max: double.NegativeInfinity);
+        var (cost, carbon, load) = (completion, completion, completion);
+        for (var k = 0; k < feasible.Count; k++)
         {
-            var v = value(e);
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
+            var e = feasible[k];
+            Widen(ref completion, (e.Completion - now).TotalSeconds);
+            Widen(ref cost, e.Cost.MinorUnits);
+            Widen(ref carbon, e.CarbonKg);
+            Widen(ref load, e.Load);
         }
-        return (min, max);
+        return (completion, cost, carbon, load);
+    }
+
+    private static void Widen(ref (double Min, double Max) range, double value)
+    {
+        range.Min = Math.Min(range.Min, value);
+        range.Max = Math.Max(range.Max, value);
     }
 
     private static double Normalize(double value, (double Min, double Max) range) =>

@@ -86,7 +86,7 @@ internal sealed class StagingPlanner
             }
             foreach (var path in _snapshot.Paths.KShortestPaths(from, pool.PointOfPresence, PathAlternatives))
             {
-                var bandwidth = new Bandwidth(Math.Min(MaxTransferBandwidth.BitsPerSecond, (long)(path.Bottleneck.BitsPerSecond * MaxLinkShare)));
+                var bandwidth = TransferBandwidth(path);
                 if (bandwidth.BitsPerSecond <= 0)
                     continue;
                 var duration = TransferTime(dataset.Size, bandwidth, path.LatencyMs);
@@ -121,6 +121,10 @@ internal sealed class StagingPlanner
         || (candidate.Interval.End == current.Interval.End && candidate.Arcs.Length < current.Arcs.Length)
             ? candidate
             : current;
+
+    /// <summary>Bandwidth one transfer over <paramref name="path"/> gets: a share of its bottleneck, at most <see cref="MaxTransferBandwidth"/>.</summary>
+    public static Bandwidth TransferBandwidth(NetworkPath path) =>
+        new(Math.Min(MaxTransferBandwidth.BitsPerSecond, (long)(path.Bottleneck.BitsPerSecond * MaxLinkShare)));
 
     /// <summary>Serialization time at <paramref name="bandwidth"/> plus one-way latency, rounded up to whole milliseconds.</summary>
     public static TimeSpan TransferTime(ByteSize size, Bandwidth bandwidth, double latencyMs)
