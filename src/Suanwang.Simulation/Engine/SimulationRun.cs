@@ -1,0 +1,350 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Suanwang.Core.Model;
+using Suanwang.Core.Network;
+using Suanwang.Core.Scheduling;
+using Suanwang.Simulation.Reporting;
+using Suanwang.Simulation.Scenarios;
+
+namespace Suanwang.Simulation.Engine;
+
+/// <summary>
+/// One discrete-event run of one policy: jobs arrive, the Core scheduler — the same
+/// <see cref="Scheduler.Plan(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>
+/// the server calls — plans the pending set on a fresh snapshot of the simulated world whenever
+/// something changed, and the run commits what the plan says starts now (or stages data now), moves
+/// data through a <see cref="FlowNetwork"/>, runs tasks for their actual run time scaled by the pool's
+/// speed, and injects the scenario's failures. See docs/simulator.md for the exact semantics.
+/// </summary>
+public sealed class SimulationRun
+{
+    private readonly SimulationInput _input;
+    private readonly SchedulingPolicy _policy;
+    private readonly FutureEventList<SimEvent> _events = new();
+    private readonly JobRecord[] _jobs;
+    private readonly Dictionary<string, int> _jobIndex = new(StringComparer.Ordinal);
+    private readonly List<int> _pending = [];
+    private readonly SortedSet<int> _active = []; // staging or running, by index: allocations in a stable order
+    private readonly Dictionary<string, int> _poolIndex = new(StringComparer.Ordinal);
+    private readonly long[] _poolNodes;
+    private readonly ReservationCalendar _calendar;
+    private readonly SortedSet<string> _downSites = new(StringComparer.Ordinal);
+    private readonly Transfers _transfers;
+    private readonly List<UtilizationSample> _utilization = [];
+    private readonly long _startTicks;
+    private readonly long _endTicks;
+    private long _busyNodes;
+    private long _version;
+    private readonly HashSet<long> _wakes = [];
+    private long _eventCount;
+    private long _schedulerCalls;
+    private long _decisions;
+    private int _restarts;
+    private readonly Stopwatch _schedulerTime = new();
+
+    private SimulationRun(SimulationInput input, SchedulingPolicy policy)
+    {
+        _input = input;
+        _policy = policy;
+        _startTicks = input.Start.UtcTicks;
+        _endTicks = input.Horizon is { } horizon ? _startTicks + horizon.Ticks : long.MaxValue;
+        _jobs = new JobRecord[input.Jobs.Length];
+        for (var i = 0; i < _jobs.Length; i++)
+        {
+            _jobs[i] = new JobRecord(i, input.Jobs[i]);
+            if (!_jobIndex.TryAdd(input.Jobs[i].Job.Id, i))
+                throw new ArgumentException($"job id '{input.Jobs[i].Job.Id}' appears twice", nameof(input));
+        }
+        var pools = input.Topology.Pools.ToArray();
+        _poolNodes = new long[pools.Length];
+        for (var p = 0; p < pools.Length; p++)
+        {
+            _poolIndex[pools[p].Id] = p;
+            _poolNodes[p] = pools[p].NodeCount;
+        }
+        _calendar = new ReservationCalendar(input.Topology.Network);
+        _transfers = new Transfers(input.Topology.Network, _calendar);
+    }
+
+    /// <summary>Runs the simulation to the horizon (or until every job has ended) and reports it.</summary>
+    public static SimulationResult Run(SimulationInput input, SchedulingPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(policy);
+        return new SimulationRun(input, policy).Execute();
+    }
+
+    private SimulationResult Execute()
+    {
+        foreach (var job in _jobs)
+            _events.Schedule(Math.Max(_startTicks, job.Pending.SubmittedAt.UtcTicks), new SimEvent(EventKind.Arrival, job.Index, 0));
+        for (var f = 0; f < _input.Failures.Length; f++)
+        {
+            var failure = _input.Failures[f];
+            _events.Schedule(_startTicks + failure.At.Ticks, new SimEvent(EventKind.FailureStart, f, 0));
+            _events.Schedule(_startTicks + failure.At.Ticks + failure.For.Ticks, new SimEvent(EventKind.FailureEnd, f, 0));
+        }
+        _utilization.Add(new UtilizationSample(0, 0));
+        while (_events.PeekTime is { } next && next <= _endTicks)
+        {
+            var changed = false;
+            while (_events.PeekTime == next && _events.TryDequeue(out _, out var e))
+            {
+                _eventCount++;
+                changed |= Handle(next, e);
+            }
+            changed |= CollectTransfers(next);
+            if (changed)
+                Schedule(next);
+            ScheduleNetworkWake(next);
+        }
+        return Finish();
+    }
+
+    /// <summary>Handles one event; true when the scheduler should look again.</summary>
+    private bool Handle(long now, SimEvent e)
+    {
+        var job = e.Kind is EventKind.Arrival or EventKind.JobStart or EventKind.JobEnd or EventKind.TransferStart ? _jobs[e.Subject] : null;
+        if (job is not null && e.Kind != EventKind.Arrival && e.Epoch != job.Epoch)
+            return false; // an execution abandoned since
+        switch (e.Kind)
+        {
+            case EventKind.Arrival:
+                job!.Phase = JobPhase.Pending;
+                _pending.Add(job.Index);
+                return true;
+            case EventKind.TransferStart:
+                _transfers.Start(job!, e.Detail, now, _startTicks);
+                return false;
+            case EventKind.JobStart:
+                job!.StartDue = true;
+                if (job.TransfersLeft == 0)
+                    StartRunning(job, now);
+                return false;
+            case EventKind.JobEnd:
+                Complete(job!, now);
+                return true;
+            case EventKind.FailureStart:
+                Fail(_input.Failures[e.Subject], now);
+                return true;
+            case EventKind.FailureEnd:
+                Recover(_input.Failures[e.Subject], now);
+                return true;
+            case EventKind.Wake:
+                _wakes.Remove(now);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Schedule(long now)
+    {
+        if (_pending.Count == 0)
+            return;
+        var snapshot = new SchedulingSnapshot(_input.Topology, _input.Catalog, _input.Datasets, Allocations(now), _calendar, _downSites, ++_version);
+        var pending = new PendingJob[_pending.Count];
+        for (var i = 0; i < pending.Length; i++)
+            pending[i] = _jobs[_pending[i]].Pending;
+        _schedulerTime.Start();
+        var plan = Scheduler.Plan(snapshot, pending, new DateTimeOffset(now, TimeSpan.Zero), _policy);
+        _schedulerTime.Stop();
+        _schedulerCalls++;
+        _decisions += plan.Decisions.Length;
+        var next = long.MaxValue;
+        foreach (var decision in plan.Decisions)
+        {
+            var job = _jobs[_jobIndex[decision.JobId]];
+            if (job.Phase != JobPhase.Pending)
+                continue;
+            job.Reason = decision.Reason;
+            switch (decision.Kind)
+            {
+                case DecisionKind.Placed when decision.Placement is { } placement && (placement.Start.UtcTicks <= now || !placement.Transfers.IsEmpty):
+                    Commit(job, placement, now);
+                    break;
+                case DecisionKind.Placed:
+                    next = Math.Min(next, decision.Placement!.Start.UtcTicks);
+                    break;
+                case DecisionKind.Unschedulable when _downSites.Count == 0 && !_transfers.AnyDegraded:
+                    job.Phase = JobPhase.Failed;
+                    break;
+            }
+        }
+        _pending.RemoveAll(i => _jobs[i].Phase != JobPhase.Pending);
+        if (next != long.MaxValue)
+            Wake(next);
+        else if (_pending.Count > 0 && _input.RoundInterval is { } round && _events.Count > 0)
+            Wake(now + round.Ticks);
+    }
+
+    private void Wake(long at)
+    {
+        if (_wakes.Add(at))
+            _events.Schedule(at, new SimEvent(EventKind.Wake, 0, 0));
+    }
+
+    /// <summary>What holds nodes, as the scheduler sees it: running jobs until their estimated end, staging jobs over their committed interval.</summary>
+    private List<RunningAllocation> Allocations(long now)
+    {
+        var allocations = new List<RunningAllocation>(_active.Count);
+        foreach (var index in _active)
+        {
+            var job = _jobs[index];
+            var p = job.Placement!;
+            var (start, end) = job.Phase == JobPhase.Running
+                ? (job.StartTicks, Math.Max(now + 1, job.StartTicks + p.Runtime.Ticks))
+                : (p.Start.UtcTicks, p.Start.UtcTicks + p.Runtime.Ticks);
+            allocations.Add(new RunningAllocation(job.Pending.Id, job.Pending.TenantId, p.PoolId, p.Nodes,
+                new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero)));
+        }
+        return allocations;
+    }
+
+    private void Commit(JobRecord job, Placement placement, long now)
+    {
+        job.Placement = placement;
+        job.PoolIndex = _poolIndex[placement.PoolId];
+        job.Phase = JobPhase.Staging;
+        job.StartDue = false;
+        _active.Add(job.Index);
+        job.TransfersLeft = placement.Transfers.Length;
+        _transfers.Reserve(job);
+        for (var t = 0; t < placement.Transfers.Length; t++)
+            _events.Schedule(Math.Max(now, placement.Transfers[t].Interval.Start.UtcTicks), new SimEvent(EventKind.TransferStart, job.Index, job.Epoch, t));
+        if (placement.Start.UtcTicks <= now && placement.Transfers.IsEmpty)
+            StartRunning(job, now);
+        else
+            _events.Schedule(Math.Max(now, placement.Start.UtcTicks), new SimEvent(EventKind.JobStart, job.Index, job.Epoch));
+    }
+
+    private void StartRunning(JobRecord job, long now)
+    {
+        var placement = job.Placement!;
+        job.Phase = JobPhase.Running;
+        job.StartTicks = now;
+        job.FirstStartTicks ??= now;
+        // Actual run time on this pool: the reference run time scaled as the scheduler scaled the estimate.
+        var scale = placement.Runtime.Ticks / (double)job.Pending.Demand.Duration.Ticks;
+        var run = (long)Math.Ceiling(job.Job.ActualRuntime.Ticks * scale);
+        var outputReturn = Math.Max(0, (placement.Completion - placement.Start - placement.Runtime).Ticks);
+        _events.Schedule(now + run + outputReturn, new SimEvent(EventKind.JobEnd, job.Index, job.Epoch));
+        job.RunSeconds = run / (double)TimeSpan.TicksPerSecond;
+        ChangeBusy(now, placement.Nodes);
+    }
+
+    private void Complete(JobRecord job, long now)
+    {
+        var placement = job.Placement!;
+        job.Phase = JobPhase.Completed;
+        job.FinishTicks = now;
+        job.NodeSeconds += placement.Nodes * job.RunSeconds;
+        var share = placement.Runtime.Ticks > 0 ? job.RunSeconds * TimeSpan.TicksPerSecond / placement.Runtime.Ticks : 1;
+        var transferCost = placement.Transfers.Sum(t => t.Cost.MinorUnits);
+        job.CostMinorUnits += (long)Math.Round((placement.Cost.MinorUnits - transferCost) * share) + transferCost;
+        job.EnergyKwh += placement.EnergyKwh * share;
+        job.CarbonKg += placement.CarbonKg * share;
+        _active.Remove(job.Index);
+        ChangeBusy(now, -placement.Nodes);
+    }
+
+    private void Fail(FailureSpec failure, long now)
+    {
+        switch (failure)
+        {
+            case SiteFailure site:
+                _downSites.Add(site.Site);
+                foreach (var index in _active.ToArray())
+                {
+                    var job = _jobs[index];
+                    if (job.Placement!.SiteId == site.Site || Transfers.DependsOn(job, site.Site))
+                        Abandon(job, now, $"site '{site.Site}' failed at {(now - _startTicks) / TimeSpan.TicksPerSecond} s");
+                }
+                break;
+            case LinkFailure link:
+                _transfers.Degrade(link, now, _startTicks);
+                break;
+        }
+    }
+
+    private void Recover(FailureSpec failure, long now)
+    {
+        switch (failure)
+        {
+            case SiteFailure site:
+                _downSites.Remove(site.Site);
+                break;
+            case LinkFailure link:
+                _transfers.Restore(link, now, _startTicks);
+                break;
+        }
+    }
+
+    /// <summary>Stops an execution (its site failed): the work done is lost, the job waits again with its original submit time.</summary>
+    private void Abandon(JobRecord job, long now, string reason)
+    {
+        if (job.Phase == JobPhase.Running)
+        {
+            job.NodeSeconds += job.Placement!.Nodes * (now - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
+            ChangeBusy(now, -job.Placement.Nodes);
+            _restarts++;
+        }
+        _transfers.CancelAll(job, now, _startTicks);
+        job.Epoch++;
+        job.Phase = JobPhase.Pending;
+        job.Reason = reason;
+        job.Placement = null;
+        _active.Remove(job.Index);
+        _pending.Add(job.Index);
+    }
+
+    private bool CollectTransfers(long now)
+    {
+        var changed = false;
+        foreach (var job in _transfers.AdvanceTo(now, _startTicks, _jobs))
+        {
+            job.TransfersLeft--;
+            if (job.TransfersLeft == 0 && job.StartDue && job.Phase == JobPhase.Staging)
+                StartRunning(job, now);
+            changed = true;
+        }
+        return changed;
+    }
+
+    private void ScheduleNetworkWake(long now)
+    {
+        if (_transfers.NextCompletionTicks(_startTicks) is { } at && at > now && at != _transfers.WakeScheduledAt)
+        {
+            _transfers.WakeScheduledAt = at;
+            _events.Schedule(at, new SimEvent(EventKind.NetworkWake, 0, 0));
+        }
+    }
+
+    private void ChangeBusy(long now, long delta)
+    {
+        _busyNodes += delta;
+        var seconds = (now - _startTicks) / (double)TimeSpan.TicksPerSecond;
+        if (_utilization.Count > 0 && _utilization[^1].Seconds == seconds)
+            _utilization[^1] = new UtilizationSample(seconds, _busyNodes);
+        else
+            _utilization.Add(new UtilizationSample(seconds, _busyNodes));
+    }
+
+    private SimulationResult Finish()
+    {
+        var arrived = _jobs.Where(j => j.Phase != JobPhase.NotArrived).ToArray();
+        var lastTicks = _endTicks != long.MaxValue ? _endTicks : Math.Max(_events.Now, _startTicks);
+        foreach (var job in arrived)
+        {
+            if (job.Phase == JobPhase.Running)
+                job.NodeSeconds += job.Placement!.Nodes * (lastTicks - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
+            if (job.Phase is JobPhase.Pending or JobPhase.Staging or JobPhase.Running)
+                job.Reason = _endTicks != long.MaxValue ? $"unfinished at the horizon ({job.Phase.ToString().ToLowerInvariant()}): {job.Reason}" : $"never placed: {job.Reason}";
+        }
+        var outcomes = arrived.Select(j => j.Outcome(_startTicks)).ToImmutableArray();
+        var firstArrival = arrived.Length == 0 ? _startTicks : arrived.Min(j => Math.Max(_startTicks, j.Pending.SubmittedAt.UtcTicks));
+        var span = (lastTicks - firstArrival) / (double)TimeSpan.TicksPerSecond;
+        var report = PolicyReport.Summarize(_policy.Name, outcomes, _poolNodes.Sum(), span, _schedulerTime.Elapsed.TotalSeconds, _decisions);
+        return new SimulationResult(report, outcomes, [.. _utilization], _transfers.LinkBytes, _eventCount, _schedulerCalls, _restarts);
+    }
+}

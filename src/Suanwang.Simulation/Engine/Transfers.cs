@@ -1,0 +1,166 @@
+using System.Collections.Immutable;
+using Suanwang.Core.Model;
+using Suanwang.Core.Network;
+using Suanwang.Simulation.Scenarios;
+
+namespace Suanwang.Simulation.Engine;
+
+/// <summary>
+/// The simulated network's side of a run: committed staging transfers hold their bandwidth in the
+/// run's reservation calendar (so the next snapshot sees it taken), move as reserved flows through a
+/// <see cref="FlowNetwork"/> from their planned start, and release it when done. A degraded link loses
+/// capacity in the flow network and the lost part is reserved in the calendar for the failure's
+/// duration, so the scheduler plans around it as it would around a sensed degradation.
+/// </summary>
+internal sealed class Transfers
+{
+    private readonly NetworkGraph _graph;
+    private readonly ReservationCalendar _calendar;
+    private readonly FlowNetwork _network;
+    private readonly Dictionary<int, Flow> _flows = [];
+    private readonly Dictionary<int, ReservationId[]> _reservations = []; // by job index, per transfer
+    private readonly Dictionary<LinkFailure, ReservationId> _degradations = [];
+    private readonly double[] _linkBytes;
+
+    public Transfers(NetworkGraph graph, ReservationCalendar calendar)
+    {
+        _graph = graph;
+        _calendar = calendar;
+        _network = new FlowNetwork([.. Enumerable.Range(0, graph.ArcCount).Select(a => graph.Links[a / 2].Capacity.BytesPerSecond)]);
+        _linkBytes = new double[graph.Links.Length];
+    }
+
+    public bool AnyDegraded => _degradations.Count > 0;
+
+    public long WakeScheduledAt { get; set; } = long.MinValue;
+
+    public ImmutableArray<double> LinkBytes => [.. _linkBytes];
+
+    /// <summary>Holds every transfer's bandwidth over its planned interval (the plan was made against this calendar, so it fits).</summary>
+    public void Reserve(JobRecord job)
+    {
+        var transfers = job.Placement!.Transfers;
+        var ids = new ReservationId[transfers.Length];
+        for (var t = 0; t < transfers.Length; t++)
+        {
+            var transfer = transfers[t];
+            if (!transfer.Arcs.IsEmpty)
+                ids[t] = _calendar.TryReserve(transfer.Arcs, transfer.Interval, transfer.Bandwidth).Id;
+        }
+        _reservations[job.Index] = ids;
+    }
+
+    public void Start(JobRecord job, int transfer, long now, long startTicks)
+    {
+        var t = job.Placement!.Transfers[transfer];
+        var arcs = t.Arcs.Select(a => a.Index).ToArray();
+        var rate = Math.Max(1, t.Bandwidth.BytesPerSecond);
+        _network.AdvanceTo(Seconds(now, startTicks));
+        var id = _network.Start(arcs, t.Size.Bytes, reservedRate: rate);
+        _flows[id] = new Flow(job.Index, job.Epoch, transfer, now);
+    }
+
+    /// <summary>Moves every flow to <paramref name="now"/> and returns the jobs of the transfers that completed.</summary>
+    public List<JobRecord> AdvanceTo(long now, long startTicks, JobRecord[] jobs)
+    {
+        var done = new List<JobRecord>();
+        foreach (var id in _network.AdvanceTo(Seconds(now, startTicks)))
+        {
+            var flow = _flows[id];
+            _flows.Remove(id);
+            var job = jobs[flow.Job];
+            var transfer = job.Placement!.Transfers[flow.Transfer];
+            job.StagedBytes += transfer.Size.Bytes;
+            job.StagingSeconds += (now - flow.StartTicks) / (double)TimeSpan.TicksPerSecond;
+            foreach (var arc in transfer.Arcs)
+                _linkBytes[arc.Link] += transfer.Size.Bytes;
+            Release(job.Index, flow.Transfer);
+            done.Add(job);
+        }
+        return done;
+    }
+
+    public long? NextCompletionTicks(long startTicks)
+    {
+        var next = _network.NextCompletion();
+        return double.IsPositiveInfinity(next) ? null : startTicks + (long)Math.Ceiling(next * TimeSpan.TicksPerSecond);
+    }
+
+    /// <summary>True when a transfer of the job that is not finished reads from <paramref name="site"/>.</summary>
+    public static bool DependsOn(JobRecord job, string site) =>
+        job.Phase == JobPhase.Staging && job.Placement!.Transfers.Any(t => t.FromSite == site);
+
+    /// <summary>Stops the job's flows and frees every bandwidth reservation it holds.</summary>
+    public void CancelAll(JobRecord job, long now, long startTicks)
+    {
+        _network.AdvanceTo(Seconds(now, startTicks));
+        foreach (var (id, flow) in _flows.Where(f => f.Value.Job == job.Index).ToArray())
+        {
+            _network.Cancel(id);
+            _flows.Remove(id);
+        }
+        if (_reservations.Remove(job.Index, out var ids))
+        {
+            foreach (var id in ids)
+                _calendar.Release(id);
+        }
+    }
+
+    public void Degrade(LinkFailure failure, long now, long startTicks)
+    {
+        _network.AdvanceTo(Seconds(now, startTicks));
+        foreach (var link in Links(failure))
+        {
+            var capacity = _graph.Links[link].Capacity;
+            _network.SetCapacity(link * 2, capacity.BytesPerSecond * failure.CapacityFraction);
+            _network.SetCapacity((link * 2) + 1, capacity.BytesPerSecond * failure.CapacityFraction);
+            var lost = new Bandwidth((long)(capacity.BitsPerSecond * (1 - failure.CapacityFraction)));
+            var interval = new TimeInterval(new DateTimeOffset(now, TimeSpan.Zero), new DateTimeOffset(now + failure.For.Ticks, TimeSpan.Zero));
+            var result = _calendar.TryReserve([new Arc(link, true), new Arc(link, false)], interval, lost);
+            if (result.Reserved)
+                _degradations[failure] = result.Id;
+            else
+                _degradations[failure] = default; // already-reserved transfers keep their bandwidth; the flow network still slows them
+        }
+    }
+
+    public void Restore(LinkFailure failure, long now, long startTicks)
+    {
+        _network.AdvanceTo(Seconds(now, startTicks));
+        foreach (var link in Links(failure))
+        {
+            var capacity = _graph.Links[link].Capacity.BytesPerSecond;
+            _network.SetCapacity(link * 2, capacity);
+            _network.SetCapacity((link * 2) + 1, capacity);
+        }
+        if (_degradations.Remove(failure, out var id) && id.Value > 0)
+            _calendar.Release(id);
+    }
+
+    private IEnumerable<int> Links(LinkFailure failure)
+    {
+        for (var l = 0; l < _graph.Links.Length; l++)
+        {
+            var link = _graph.Links[l];
+            if ((Same(link.A, failure.A) && Same(link.B, failure.B)) || (Same(link.A, failure.B) && Same(link.B, failure.A)))
+                yield return l;
+        }
+    }
+
+    private bool Same(string pointId, string named) =>
+        string.Equals(pointId, named, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(_graph.Nodes[_graph.IndexOf(pointId)].Name, named, StringComparison.OrdinalIgnoreCase);
+
+    private void Release(int job, int transfer)
+    {
+        if (_reservations.TryGetValue(job, out var ids) && ids[transfer].Value > 0)
+        {
+            _calendar.Release(ids[transfer]);
+            ids[transfer] = default;
+        }
+    }
+
+    private static double Seconds(long ticks, long startTicks) => (ticks - startTicks) / (double)TimeSpan.TicksPerSecond;
+
+    private readonly record struct Flow(int Job, int Epoch, int Transfer, long StartTicks);
+}
