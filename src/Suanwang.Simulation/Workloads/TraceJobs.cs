@@ -52,10 +52,10 @@ public static class TraceJobs
             var tasks = (line.Processors + processorsPerNode - 1) / processorsPerNode;
             // A zero estimate is not a valid duration; a job that really takes 0 s still gets a 1 s limit.
             var estimate = TimeSpan.FromSeconds(Math.Max(1, line.EstimatedRunTime));
-            var demand = new JobDemand(
-                string.Create(CultureInfo.InvariantCulture, $"{name}#{line.JobNumber}"), JobPriority.Normal, tasks == 1 ? JobType.Batch : JobType.Gang, tasks,
-                resources, estimate, [], null, user, null, null, [], PlacementPreference.None, JobFlags.None, null);
             var id = string.Create(CultureInfo.InvariantCulture, $"w{workloadIndex}-{line.JobNumber}");
+            var demand = new JobDemand(
+                id, JobPriority.Normal, tasks == 1 ? JobType.Batch : JobType.Gang, tasks,
+                resources, estimate, [], null, user, null, null, [], PlacementPreference.None, JobFlags.None, null);
             var tenant = line.UserId >= 0 ? string.Create(CultureInfo.InvariantCulture, $"user-{line.UserId}") : "user-unknown";
             jobs.Add(new SimulatedJob(
                 new PendingJob(id, tenant, demand, start + TimeSpan.FromSeconds(line.SubmitTime)),
