@@ -37,6 +37,7 @@ public readonly record struct UtilizationSample(double Seconds, long BusyNodes);
 /// <param name="Outcomes">One per submitted job, in submission order.</param>
 /// <param name="Utilization">Busy nodes over time (a step function, one sample per change).</param>
 /// <param name="LinkBytes">Bytes carried per link (index in the topology's links), for the load map.</param>
+/// <param name="PoolUtilization">Per pool (in topology order): node-seconds held ÷ (nodes × simulated span), for the load map.</param>
 /// <param name="Events">Events processed.</param>
 /// <param name="SchedulerCalls">Times the scheduler ran.</param>
 /// <param name="Restarts">Executions lost to failures (a job restarted twice counts twice).</param>
@@ -45,6 +46,7 @@ public sealed record SimulationResult(
     ImmutableArray<JobOutcome> Outcomes,
     ImmutableArray<UtilizationSample> Utilization,
     ImmutableArray<double> LinkBytes,
+    ImmutableArray<double> PoolUtilization,
     long Events,
     long SchedulerCalls,
     int Restarts);

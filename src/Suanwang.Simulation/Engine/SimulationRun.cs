@@ -27,6 +27,7 @@ public sealed class SimulationRun
     private readonly SortedSet<int> _active = []; // staging or running, by index: allocations in a stable order
     private readonly Dictionary<string, int> _poolIndex = new(StringComparer.Ordinal);
     private readonly long[] _poolNodes;
+    private readonly double[] _poolNodeSeconds;
     private readonly ReservationCalendar _calendar;
     private readonly SortedSet<string> _downSites = new(StringComparer.Ordinal);
     private readonly Transfers _transfers;
@@ -57,6 +58,7 @@ public sealed class SimulationRun
         }
         var pools = input.Topology.Pools.ToArray();
         _poolNodes = new long[pools.Length];
+        _poolNodeSeconds = new double[pools.Length];
         for (var p = 0; p < pools.Length; p++)
         {
             _poolIndex[pools[p].Id] = p;
@@ -239,6 +241,7 @@ public sealed class SimulationRun
         job.Phase = JobPhase.Completed;
         job.FinishTicks = now;
         job.NodeSeconds += placement.Nodes * job.RunSeconds;
+        _poolNodeSeconds[job.PoolIndex] += placement.Nodes * job.RunSeconds;
         var share = placement.Runtime.Ticks > 0 ? job.RunSeconds * TimeSpan.TicksPerSecond / placement.Runtime.Ticks : 1;
         var transferCost = placement.Transfers.Sum(t => t.Cost.MinorUnits);
         job.CostMinorUnits += (long)Math.Round((placement.Cost.MinorUnits - transferCost) * share) + transferCost;
@@ -285,7 +288,9 @@ public sealed class SimulationRun
     {
         if (job.Phase == JobPhase.Running)
         {
-            job.NodeSeconds += job.Placement!.Nodes * (now - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
+            var lost = job.Placement!.Nodes * (now - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
+            job.NodeSeconds += lost;
+            _poolNodeSeconds[job.PoolIndex] += lost;
             ChangeBusy(now, -job.Placement.Nodes);
             _restarts++;
         }
@@ -337,7 +342,11 @@ public sealed class SimulationRun
         foreach (var job in arrived)
         {
             if (job.Phase == JobPhase.Running)
-                job.NodeSeconds += job.Placement!.Nodes * (lastTicks - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
+            {
+                var held = job.Placement!.Nodes * (lastTicks - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
+                job.NodeSeconds += held;
+                _poolNodeSeconds[job.PoolIndex] += held;
+            }
             if (job.Phase is JobPhase.Pending or JobPhase.Staging or JobPhase.Running)
                 job.Reason = _endTicks != long.MaxValue ? $"unfinished at the horizon ({job.Phase.ToString().ToLowerInvariant()}): {job.Reason}" : $"never placed: {job.Reason}";
         }
@@ -345,6 +354,7 @@ public sealed class SimulationRun
         var firstArrival = arrived.Length == 0 ? _startTicks : arrived.Min(j => Math.Max(_startTicks, j.Pending.SubmittedAt.UtcTicks));
         var span = (lastTicks - firstArrival) / (double)TimeSpan.TicksPerSecond;
         var report = PolicyReport.Summarize(_policy.Name, outcomes, _poolNodes.Sum(), span, _schedulerTime.Elapsed.TotalSeconds, _decisions);
-        return new SimulationResult(report, outcomes, [.. _utilization], _transfers.LinkBytes, _eventCount, _schedulerCalls, _restarts);
+        return new SimulationResult(report, outcomes, [.. _utilization], _transfers.LinkBytes, [.. _poolNodeSeconds.Select((used, p) => span > 0 && _poolNodes[p] > 0 ? used / (_poolNodes[p] * span) : 0)],
+            _eventCount, _schedulerCalls, _restarts);
     }
 }
