@@ -15,7 +15,7 @@ public class PreemptionMigrationPropertyTests
     public void Wasted_work_is_as_defined_and_within_the_bound(World world)
     {
         var built = world.Build();
-        foreach (var (policy, plan) in PlanEveryPolicy(world, built))
+        foreach (var (policy, plan) in PlanWithBounds(world, built))
         {
             foreach (var group in plan.Preemptions.GroupBy(p => p.ForJobId))
             {
@@ -37,7 +37,7 @@ public class PreemptionMigrationPropertyTests
     public void Victims_are_preemptible_running_work_of_strictly_lower_priority_on_the_preemptors_pool(World world)
     {
         var built = world.Build();
-        foreach (var (policy, plan) in PlanEveryPolicy(world, built))
+        foreach (var (policy, plan) in PlanWithBounds(world, built))
         {
             Assert.Equal(plan.Preemptions.Length, plan.Preemptions.Select(p => p.VictimJobId).Distinct().Count());
             foreach (var preemption in plan.Preemptions)
@@ -60,7 +60,7 @@ public class PreemptionMigrationPropertyTests
     public void No_pool_is_over_committed_counting_freed_and_moved_work(World world)
     {
         var built = world.Build();
-        foreach (var (policy, plan) in PlanEveryPolicy(world, built))
+        foreach (var (policy, plan) in PlanWithBounds(world, built))
         {
             var stopped = plan.Preemptions.Select(p => p.VictimJobId).Concat(plan.Relocations.Select(r => r.JobId)).ToHashSet(StringComparer.Ordinal);
             var placements = plan.Placed.Select(d => (Who: d.JobId, P: d.Placement!))
@@ -90,7 +90,7 @@ public class PreemptionMigrationPropertyTests
         var affected = world.Running
             .Where(r => r.ExpectedEnd > world.Now && built.Topology.FindPool(r.PoolId) is { } pool && world.DownSites.Contains(pool.SiteId))
             .Select(r => r.JobId).Order(StringComparer.Ordinal).ToList();
-        foreach (var (policy, plan) in PlanEveryPolicy(world, built))
+        foreach (var (policy, plan) in PlanWithBounds(world, built))
         {
             var siteDown = plan.Relocations.Where(r => r.Reason == RelocationReason.SiteDown).ToList();
             Assert.Equal(affected, siteDown.Select(r => r.JobId).Order(StringComparer.Ordinal));
@@ -115,7 +115,7 @@ public class PreemptionMigrationPropertyTests
     public void Migrations_for_a_better_placement_beat_staying_by_the_margin(World world)
     {
         var built = world.Build();
-        foreach (var (policy, plan) in PlanEveryPolicy(world, built))
+        foreach (var (policy, plan) in PlanWithBounds(world, built))
         {
             foreach (var relocation in plan.Relocations.Where(r => r.Reason == RelocationReason.BetterPlacement))
             {
@@ -145,6 +145,16 @@ public class PreemptionMigrationPropertyTests
         }
     }
 
+    /// <summary>
+    /// Every named policy, plus network-aware with a generous bound (20 × the preemptor's node-hours) and a
+    /// small migration margin (5 %), so that preemption and migration happen often enough to be checked.
+    /// </summary>
+    private static IEnumerable<(SchedulingPolicy Policy, Plan Plan)> PlanWithBounds(World world, BuiltWorld built) =>
+        PlanEveryPolicy(world, built).Append((Generous, Scheduler.Plan(built.Snapshot, world.Pending, world.Now, Generous)));
+
+    internal static SchedulingPolicy Generous { get; } =
+        SchedulingPolicy.NetworkAware with { Name = "generous", PreemptionMaxWasteFraction = 20, MigrationMinGain = 0.05 };
+
     /// <summary>Nodes × hours since the usable checkpoint (checkpointable, checkpoint site up and known), else since the start; never before now.</summary>
     private static double Waste(World world, RunningAllocation allocation)
     {
@@ -165,12 +175,13 @@ public class RunningWorkCoverageTests
     public void Busy_worlds_preempt_relocate_requeue_and_migrate()
     {
         var worlds = FsCheck.Fluent.Gen.Sample(RunningWorkGenerators.Worlds(), 30, new FsCheck.Rnd(20260302UL, 7UL), 150);
-        var plans = worlds.Select(w => Scheduler.Plan(w.Build().Snapshot, w.Pending, w.Now, SchedulingPolicy.NetworkAware)).ToList();
+        var plans = worlds.Select(w => Scheduler.Plan(w.Build().Snapshot, w.Pending, w.Now, PreemptionMigrationPropertyTests.Generous)).ToList();
         var preemptions = plans.Sum(p => p.Preemptions.Length);
         var moved = plans.Sum(p => p.Relocations.Count(r => r.Reason == RelocationReason.SiteDown && !r.Requeued));
         var requeued = plans.Sum(p => p.Relocations.Count(r => r.Requeued));
         var migrated = plans.Sum(p => p.Relocations.Count(r => r.Reason == RelocationReason.BetterPlacement));
-        Assert.True(preemptions > 0 && moved > 0 && requeued > 0 && migrated > 0,
+        // 150 worlds with a fixed seed gave 11 preemptions, 33 site-down moves, 13 re-queued, 33 migrations.
+        Assert.True(preemptions >= 5 && moved >= 10 && requeued >= 5 && migrated >= 10,
             $"preemptions {preemptions}, site-down moves {moved}, re-queued {requeued}, migrations {migrated}");
     }
 }
