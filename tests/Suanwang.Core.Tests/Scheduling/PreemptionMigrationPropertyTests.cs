@@ -84,6 +84,31 @@ public class PreemptionMigrationPropertyTests
     }
 
     [Property(MaxTest = Cases, Arbitrary = [typeof(RunningWorkGenerators)])]
+    public void No_link_direction_is_over_reserved_counting_checkpoint_transfers(World world)
+    {
+        var built = world.Build();
+        var network = built.Topology.Network;
+        foreach (var (policy, plan) in PlanWithBounds(world, built))
+        {
+            var placements = plan.Placed.Select(d => (Who: d.JobId, P: d.Placement!))
+                .Concat(plan.Relocations.Where(r => r.Placement is not null).Select(r => (Who: $"{r.JobId} moved", P: r.Placement!)));
+            var holds = built.Booked.Select(b => (Who: "booked", b.Arcs, b.Interval, b.Bandwidth))
+                .Concat(placements.SelectMany(x => x.P.Transfers.Select(t => (Who: $"{x.Who} {t.DatasetId}", t.Arcs, t.Interval, t.Bandwidth))))
+                .Where(h => !h.Arcs.IsEmpty)
+                .ToList();
+            foreach (var arc in ArcIndices(built))
+            {
+                var onArc = holds.Where(h => h.Arcs.Any(a => a.Index == arc)).ToList();
+                foreach (var instant in Breakpoints(onArc, h => h.Interval.Start))
+                {
+                    var sum = onArc.Where(h => h.Interval.Start <= instant && instant < h.Interval.End).Sum(h => h.Bandwidth.BitsPerSecond);
+                    Assert.True(sum <= network.Links[arc / 2].Capacity.BitsPerSecond, $"{policy.Name}: arc {arc} over-reserved at {instant:O}");
+                }
+            }
+        }
+    }
+
+    [Property(MaxTest = Cases, Arbitrary = [typeof(RunningWorkGenerators)])]
     public void Every_running_job_on_a_down_site_is_relocated_or_requeued_with_a_reason(World world)
     {
         var built = world.Build();
