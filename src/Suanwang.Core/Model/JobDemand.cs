@@ -14,7 +14,7 @@ public enum JobPriority
     /// <summary>Ahead of normal work.</summary>
     High,
 
-    /// <summary>May preempt preemptible work.</summary>
+    /// <summary>Ahead of everything. Any priority above <see cref="Low"/> may preempt preemptible work of strictly lower priority (docs/scheduler.md, Preemption).</summary>
     Urgent,
 }
 

@@ -46,6 +46,21 @@ internal sealed class CycleState
         profile.Add(start.UtcTicks, end.UtcTicks, nodes);
     }
 
+    /// <summary>
+    /// Gives back nodes of a pool over [start, end) in this cycle's copy: a preempted or relocated
+    /// running allocation from now on. Profiles can therefore shrink within a cycle (only in those two cases).
+    /// </summary>
+    public void ReleaseNodes(int pool, DateTimeOffset start, DateTimeOffset end, int nodes)
+    {
+        if (end <= start)
+            return;
+        var profile = _profiles[pool] ??= _snapshot.NodeProfile(pool).CopyFor(this);
+        profile.Add(start.UtcTicks, end.UtcTicks, -nodes);
+    }
+
+    /// <summary>Stops counting nodes of a pool as held by a tenant (a stopped or moved running allocation).</summary>
+    public void RemoveUsage(string tenant, PoolFacts pool, int nodes) => Add(_tenantUsage, tenant, pool, -nodes);
+
     /// <summary>The dominant share of a tenant (DRF) over all pools.</summary>
     public double DominantShare(string tenant) =>
         _tenantUsage.TryGetValue(tenant, out var usage) ? usage.DominantShare(_snapshot.TotalCapacity) : 0;

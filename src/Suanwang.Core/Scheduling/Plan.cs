@@ -107,6 +107,12 @@ public sealed record Decision(string JobId, DecisionKind Kind, Placement? Placem
 /// <param name="Decisions">One per pending job.</param>
 public sealed record Plan(string Policy, long SnapshotVersion, DateTimeOffset Now, ImmutableArray<Decision> Decisions)
 {
+    /// <summary>Running work stopped so that a pending job could start now (see docs/scheduler.md, Preemption); the applier re-queues each victim.</summary>
+    public ImmutableArray<Preemption> Preemptions { get; init; } = [];
+
+    /// <summary>Running work moved: off a down site, or to a placement better by the policy's margin (see docs/scheduler.md, Migration).</summary>
+    public ImmutableArray<Relocation> Relocations { get; init; } = [];
+
     /// <summary>Decisions that placed a job.</summary>
     public IEnumerable<Decision> Placed => Decisions.Where(d => d.Kind == DecisionKind.Placed);
 }

@@ -30,6 +30,8 @@ public static class Scheduler
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(policy);
         var cycle = new Cycle(snapshot, now, policy);
+        // Migration hook (Migration.cs): running work on down sites is re-placed before any pending job.
+        cycle.Relocator.RelocateFromDownSites();
         var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Decision Take(PendingJob job, int pool) => seen.Add(job.Id)
@@ -41,7 +43,13 @@ public static class Scheduler
         IReadOnlyList<PendingJob> rest = taken.Count == 0 ? pending : [.. pending.Where(j => !taken.Contains(j))];
         foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State))
             decisions.Add(Take(job, -1));
-        return new Plan(policy.Name, snapshot.Version, now, decisions.ToImmutable());
+        // Migration hook (Migration.cs): better placements for checkpointable running work, on the capacity left over.
+        cycle.Relocator.MigrateToBetterPlacements();
+        return new Plan(policy.Name, snapshot.Version, now, decisions.ToImmutable())
+        {
+            Preemptions = cycle.Preemptor.Preemptions,
+            Relocations = cycle.Relocator.Relocations,
+        };
     }
 
     internal sealed class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy)
@@ -51,8 +59,18 @@ public static class Scheduler
         private readonly bool[] _blocked = new bool[snapshot.Pools.Length];
         private List<Estimate>? _feasible;
         private CandidateEvaluator? _evaluator;
+        private Preemptor? _preemptor;
+        private Relocator? _relocator;
+        private RunningWork? _running;
 
         public CycleState State { get; } = new(snapshot, now);
+
+        // Preemption and migration (Preemption.cs, Migration.cs) share which running allocations this cycle stopped or moved.
+        private RunningWork Running => _running ??= new RunningWork(snapshot, now);
+
+        internal Preemptor Preemptor => _preemptor ??= new Preemptor(snapshot, now, policy, State, Running);
+
+        internal Relocator Relocator => _relocator ??= new Relocator(snapshot, now, policy, State, _staging, Evaluator, Running);
 
         // A cycle's calendar only gains reservations (Bind), so staging answers may be kept between jobs.
         private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging, calendarsOnlyGrow: true);
@@ -119,12 +137,20 @@ public static class Scheduler
             var assigned = assignedPool < 0 ? -1 : feasible.FindIndex(e => e.Pool == assignedPool);
             var winner = assigned >= 0 ? assigned : Scoring.Winner(feasible, scores);
             var chosen = feasible[winner];
-            if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
+            // Preemption hook (Preemption.cs): a job that would wait for nodes on every feasible pool may stop
+            // lower-priority preemptible work within the waste bound, if the queue discipline lets it start then.
+            string? preempted = null;
+            if (assigned < 0 && Preemptor.FindRoom(job, feasible) is { } room && QueueHold(room.Estimate) is null)
+            {
+                preempted = Preemptor.Commit(room, job);
+                chosen = Evaluator.Estimate(job, room.Estimate.Pool, State, now, policy.SeesNetwork, userPoint);
+            }
+            else if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
                 return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
             var placement = Bind(job, chosen);
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{snapshot.Pools[chosen.Pool].Pool.Id} {(assigned >= 0 ? "was assigned by the batch round" : "won")} among {feasible.Count} feasible of {snapshot.Pools.Length} pools by {(assigned >= 0 ? "weighted completion time over all pending jobs" : Scoring.Describe(policy.Chooser))}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", candidates.ToImmutable());
         }
 
         private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>

@@ -55,6 +55,16 @@ public enum Chooser
 /// <param name="CostWeight">Weight of cost.</param>
 /// <param name="CarbonWeight">Weight of carbon.</param>
 /// <param name="LoadWeight">Weight of pool load.</param>
+/// <param name="PreemptionMaxWasteFraction">
+/// Preemption bound, relative: the work a preemption wastes (victim nodes × hours since their last
+/// usable checkpoint, or since their start) may be at most this fraction of the preemptor's own
+/// node-hours on that pool. 0 allows only victims that lose nothing; negative turns preemption off.
+/// </param>
+/// <param name="PreemptionMaxWasteNodeHours">Preemption bound, absolute: at most this many node-hours wasted by one preemptor.</param>
+/// <param name="MigrationMinGain">
+/// A checkpointable job migrates to a better placement only when its remaining run there would end at
+/// least this fraction sooner than staying (0.25: at least 25 % earlier, transfers counted); 1 or more turns it off.
+/// </param>
 public sealed record SchedulingPolicy(
     string Name,
     QueueOrder Order,
@@ -65,7 +75,10 @@ public sealed record SchedulingPolicy(
     double TimeWeight = 0.6,
     double CostWeight = 0.25,
     double CarbonWeight = 0.1,
-    double LoadWeight = 0.05)
+    double LoadWeight = 0.05,
+    double PreemptionMaxWasteFraction = 0.5,
+    double PreemptionMaxWasteNodeHours = 1024,
+    double MigrationMinGain = 0.25)
 {
     /// <summary>Ours: joint compute-and-network placement by weighted completion time, cost, carbon and load.</summary>
     public static SchedulingPolicy NetworkAware { get; } = new("network-aware", QueueOrder.PriorityFairShare, QueueDiscipline.Reservations, Chooser.WeightedScore, SeesNetwork: true, DataLocalOnly: false);

@@ -21,7 +21,15 @@ public sealed record PendingJob(string Id, string TenantId, JobDemand Demand, Da
 /// <param name="Nodes">Nodes held.</param>
 /// <param name="Start">When it started.</param>
 /// <param name="ExpectedEnd">When the nodes are expected back (start + wall-time limit).</param>
-public sealed record RunningAllocation(string JobId, string TenantId, string PoolId, int Nodes, DateTimeOffset Start, DateTimeOffset ExpectedEnd);
+/// <param name="Demand">
+/// What the running job asked for (priority, flags, inputs; its <see cref="JobDemand.Duration"/> is the
+/// work of this run, so a job resumed from a checkpoint is described by its remaining work), or null
+/// when unknown: such an allocation is never preempted nor migrated, and on a down site it is
+/// reported as re-queued.
+/// </param>
+/// <param name="Checkpoint">The job's last checkpoint, or null when it has none (see <see cref="JobCheckpoint"/>).</param>
+public sealed record RunningAllocation(string JobId, string TenantId, string PoolId, int Nodes, DateTimeOffset Start, DateTimeOffset ExpectedEnd,
+    JobDemand? Demand = null, JobCheckpoint? Checkpoint = null);
 
 /// <summary>
 /// Everything one scheduling cycle reads, immutable (as in Nomad): the topology, the device
@@ -71,6 +79,7 @@ public sealed class SchedulingSnapshot
         }
         _nodeProfiles = [.. profiles];
         PoolIndex = poolIndex.ToFrozenDictionary(StringComparer.Ordinal);
+        RunningIndex = new RunningIndex(Running, poolIndex, Pools.Length);
         TotalCapacity = ResourceVector.Sum(Pools.Select(p => p.Capacity));
         Memo = new SchedulingMemo(this, _datasets.Keys);
     }
@@ -113,6 +122,9 @@ public sealed class SchedulingSnapshot
 
     /// <summary>Answers every cycle on this snapshot needs again and again (pool fits, staging routes), computed on first use.</summary>
     internal SchedulingMemo Memo { get; }
+
+    /// <summary>Running allocations by pool, and those preemption or migration could touch.</summary>
+    internal RunningIndex RunningIndex { get; }
 
     /// <summary>Node-usage profile of a pool, for a cycle to copy before changing.</summary>
     internal ArcTimeline NodeProfile(int pool) => _nodeProfiles[pool];

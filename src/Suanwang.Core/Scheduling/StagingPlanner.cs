@@ -69,7 +69,8 @@ internal sealed class StagingPlanner
         return (transfers.ToImmutable(), stagedAt, null);
     }
 
-    private StagingTransfer? BestTransfer(Dataset dataset, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now)
+    /// <summary>The best copy of one dataset (or a checkpoint, as a one-replica dataset) to the pool's site from <paramref name="now"/>, or null when none can reach it.</summary>
+    public StagingTransfer? BestTransfer(Dataset dataset, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now)
     {
         StagingTransfer? best = null;
         foreach (var replica in dataset.ReplicaSites.Order(StringComparer.Ordinal))

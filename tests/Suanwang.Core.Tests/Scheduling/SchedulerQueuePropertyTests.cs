@@ -45,9 +45,12 @@ public class SchedulerQueuePropertyTests
         double Share(string tenant) => usage.TryGetValue(tenant, out var held) ? held.DominantShare(total) : 0;
         foreach (var running in world.Running.Where(r => r.ExpectedEnd > world.Now))
         {
-            if (built.Topology.FindPool(running.PoolId) is { } pool)
+            // Work on a down site holds nothing any more: the cycle relocates or re-queues it first (plan.Relocations).
+            if (built.Topology.FindPool(running.PoolId) is { } pool && !world.DownSites.Contains(pool.SiteId))
                 Use(running.TenantId, pool, running.Nodes);
         }
+        foreach (var moved in plan.Relocations.Where(r => r.Placement is not null))
+            Use(world.Running.First(r => r.JobId == moved.JobId).TenantId, built.Topology.FindPool(moved.Placement!.PoolId)!, moved.Placement.Nodes);
 
         var left = world.Pending.ToList();
         foreach (var decision in plan.Decisions)
