@@ -18,9 +18,6 @@ namespace Suanwang.Simulation.Workloads;
 /// </summary>
 public static class MixGenerator
 {
-    /// <summary>The mix names a scenario may use.</summary>
-    public static ImmutableArray<string> Mixes { get; } = ["ai-training", "inference", "hpc", "analytics", "mixed"];
-
     /// <summary>Tenants per workload, <c>t-{mix}-1</c> … <c>t-{mix}-5</c>; tenant k submits with weight 1/k.</summary>
     public const int TenantsPerWorkload = 5;
 
@@ -35,7 +32,7 @@ public static class MixGenerator
     /// <param name="catalog">The device catalogue: only its accelerators are asked for.</param>
     /// <param name="start">The simulation's start; the first arrival follows one inter-arrival time later.</param>
     /// <param name="random">The seeded source of every choice.</param>
-    /// <exception cref="ArgumentException">The mix is unknown, or a user city is not a point of presence of a topology that has a network.</exception>
+    /// <exception cref="ArgumentException">The mix is not one of <see cref="ScenarioReader.Mixes"/>, or a user city is not a point of presence of a topology that has a network.</exception>
     public static ImmutableArray<SimulatedJob> Generate(
         GeneratedWorkload workload, int workloadIndex, Topology topology, ImmutableArray<Dataset> datasets,
         DeviceCatalog catalog, DateTimeOffset start, Random random)
@@ -48,8 +45,8 @@ public static class MixGenerator
         ArgumentOutOfRangeException.ThrowIfLessThan(workload.Jobs, 1);
         if (!(double.IsFinite(workload.RatePerHour) && workload.RatePerHour > 0))
             throw new ArgumentOutOfRangeException(nameof(workload), workload.RatePerHour, "the arrival rate must be a positive number of jobs per hour");
-        if (!Mixes.Contains(workload.Mix, StringComparer.Ordinal))
-            throw new ArgumentException($"unknown mix '{workload.Mix}'; known mixes: {string.Join(", ", Mixes)}", nameof(workload));
+        if (!ScenarioReader.Mixes.Contains(workload.Mix, StringComparer.Ordinal))
+            throw new ArgumentException($"unknown mix '{workload.Mix}'; known mixes: {string.Join(", ", ScenarioReader.Mixes)}", nameof(workload));
 
         var world = new MixWorld(topology, datasets, catalog, workload.Users ?? ImmutableSortedDictionary<string, double>.Empty);
         var tenants = Enumerable.Range(1, TenantsPerWorkload).Select(k => Invariant($"t-{workload.Mix}-{k}")).ToArray();

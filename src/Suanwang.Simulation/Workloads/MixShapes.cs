@@ -225,17 +225,23 @@ internal static class MixShapes
     /// <summary>10 % of jobs carry a budget of 0.5–3 × their reference cost: some will bind.</summary>
     private static double? Budget(Random random) => random.NextDouble() < 0.1 ? 0.5 + 2.5 * random.NextDouble() : null;
 
-    /// <summary>An index drawn with probability proportional to its weight (the last one when rounding leaves a remainder).</summary>
+    /// <summary>
+    /// An index drawn with probability proportional to its weight: U × total is walked through the
+    /// cumulative weights in order. When rounding leaves a remainder, the last index of positive weight.
+    /// </summary>
     internal static int WeightedIndex(Random random, double[] weights)
     {
         var x = random.NextDouble() * weights.Sum();
+        var last = weights.Length - 1;
         for (var i = 0; i < weights.Length; i++)
         {
+            if (weights[i] > 0)
+                last = i;
             if (x < weights[i])
                 return i;
             x -= weights[i];
         }
-        return weights.Length - 1;
+        return last;
     }
 
     /// <summary>Log-uniform between two values: every factor of two in the range is equally likely.</summary>

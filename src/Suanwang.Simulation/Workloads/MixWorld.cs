@@ -45,7 +45,7 @@ internal sealed class MixWorld
         // Largest first, ties by id, so "prefer the largest" is a fixed order.
         DatasetsBySize = [.. (datasets.IsDefault ? [] : datasets).OrderByDescending(d => d.Size.Bytes).ThenBy(d => d.Id, StringComparer.Ordinal)];
         Points = [.. topology.Network.Nodes.Select(n => n.Id)];
-        UserShares = [.. users.Select(u => (Resolve(topology, u.Key), u.Value))];
+        UserShares = [.. users.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => (Resolve(topology, u.Key), u.Value))];
         CoreComputeUnits = catalog.TryFind("Xeon-Platinum-8480+", out var cpu) && cpu.Cpu is { Cores: > 0 } details
             && ComputeUnits.Rate(cpu, WorkloadClass.General).Value is { } rating
             ? rating.ComputeUnits / details.Cores
@@ -64,7 +64,7 @@ internal sealed class MixWorld
     /// <summary>Point-of-presence ids of the topology, in topology order.</summary>
     public ImmutableArray<string> Points { get; }
 
-    /// <summary>The workload's users: point-of-presence id and share, in the order of the city names.</summary>
+    /// <summary>The workload's users: point-of-presence id and share, in ordinal order of the city names.</summary>
     public ImmutableArray<(string Point, double Share)> UserShares { get; }
 
     /// <summary>General-class CU of one core of the reference CPU (Xeon-Platinum-8480+), used to price CPU work for budgets.</summary>

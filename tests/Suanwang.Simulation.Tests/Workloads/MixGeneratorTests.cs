@@ -86,7 +86,7 @@ public sealed class MixGeneratorTests
     [Property(MaxTest = 60)]
     public Property Every_generated_job_is_valid(PositiveInt seed, NonNegativeInt mixIndex)
     {
-        var mix = MixGenerator.Mixes[mixIndex.Get % MixGenerator.Mixes.Length];
+        var mix = ScenarioReader.Mixes[mixIndex.Get % ScenarioReader.Mixes.Length];
         var jobs = Generate(Workload(mix, 150), seed.Get);
         var problems = jobs
             .SelectMany(j => JobDemandValidator.Validate(j.Job.Demand, m => Catalog.TryFind(m, out _)).Select(e => $"{j.Job.Id}: {e}"))
@@ -236,7 +236,10 @@ public sealed class MixGeneratorTests
         var jobs = Generate(Workload("mixed", 3000), seed: 29);
 
         var fits = jobs.Count(j => China.Pools.Any(p => Holds(p.Node, j.Job.Demand.Resources)));
-        Assert.InRange(fits / 3000.0, 0.85, 0.995);
+        // Measured ≈ 99 % over seeds 1–3: CPU shapes are redrawn until they fit; 10 % of accelerator
+        // asks aim at any catalogued device, and those the preset lacks (H100, MI300X, …) fit nowhere.
+        Assert.InRange(fits / 3000.0, 0.97, 1.0);
+        Assert.True(fits < 3000, "some jobs must ask for what no pool has");
     }
 
     [Fact]
