@@ -63,8 +63,9 @@ public static class ScenarioWorkloads
                     }
                     break;
                 case GeneratedWorkload generated:
-                    errors.Add(new SpecError(scenario.Spec.Name, null, $"workloads[{i}].generate",
-                        $"generated workload '{generated.Mix}' cannot be simulated yet"));
+                    // Seeded per workload, so adding a workload does not change the jobs of the others.
+                    var random = new Random(unchecked((int)scenario.Spec.Seed * 397) ^ i);
+                    jobs.AddRange(MixGenerator.Generate(generated, i, scenario.Topology, scenario.Spec.Datasets, catalog, start, random));
                     break;
             }
         }
