@@ -41,6 +41,7 @@ public sealed class SimulationRun
     private long _schedulerCalls;
     private long _decisions;
     private int _restarts;
+    private long _lastActivity;
     private readonly Stopwatch _schedulerTime = new();
 
     private SimulationRun(SimulationInput input, SchedulingPolicy policy)
@@ -94,6 +95,8 @@ public sealed class SimulationRun
             {
                 _eventCount++;
                 changed |= Handle(next, e);
+                if (e.Kind is EventKind.Arrival or EventKind.JobEnd or EventKind.FailureStart or EventKind.FailureEnd)
+                    _lastActivity = next;
             }
             changed |= CollectTransfers(next);
             if (changed)
@@ -338,7 +341,10 @@ public sealed class SimulationRun
     private SimulationResult Finish()
     {
         var arrived = _jobs.Where(j => j.Phase != JobPhase.NotArrived).ToArray();
-        var lastTicks = _endTicks != long.MaxValue ? _endTicks : Math.Max(_events.Now, _startTicks);
+        // The run's span ends at the last arrival, completion or failure (periodic rounds do not count), or at
+        // the horizon when work was still in the system there.
+        var unfinished = arrived.Any(j => j.Phase is JobPhase.Pending or JobPhase.Staging or JobPhase.Running);
+        var lastTicks = unfinished && _endTicks != long.MaxValue ? _endTicks : Math.Max(_lastActivity, _startTicks);
         foreach (var job in arrived)
         {
             if (job.Phase == JobPhase.Running)
