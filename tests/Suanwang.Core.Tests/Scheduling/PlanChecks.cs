@@ -28,6 +28,10 @@ internal static class PlanChecks
     /// <summary>The job a decision is about (a job listed twice is the same job both times).</summary>
     public static PendingJob JobOf(World world, Decision decision) => world.Pending.First(j => j.Id == decision.JobId);
 
+    /// <summary>Every part of every placement in the plan, with its decision: the pools really held.</summary>
+    public static IEnumerable<(Decision Decision, PlacementPart Part)> PlacedParts(Plan plan) =>
+        plan.Placed.SelectMany(d => d.Placement!.Parts.Select(p => (d, p)));
+
     /// <summary>"policy job: " prefix of assertion messages.</summary>
     public static string Where(SchedulingPolicy policy, Decision decision) => $"{policy.Name} {decision.JobId}: ";
 
