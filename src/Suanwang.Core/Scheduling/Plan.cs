@@ -171,7 +171,11 @@ public sealed record ScoreParts(
 /// <param name="Score">The score parts when feasible.</param>
 public sealed record Candidate(string PoolId, string? Rejection, ScoreParts? Score)
 {
-    /// <summary>For a candidate over several pools (a gang across pools of one site, a split array): its estimated parts; empty for one pool.</summary>
+    /// <summary>
+    /// For a candidate over several pools (a gang across pools of one site, a split array): its
+    /// estimated parts (no transfers yet). Empty for one pool, and for a gang's site whose pools are
+    /// refused before planning because together they are too small.
+    /// </summary>
     public ImmutableArray<PlacementPart> Parts { get; init; } = [];
 }
 
