@@ -93,10 +93,19 @@ internal static class PlanChecks
         return fit;
     }
 
-    /// <summary>True when no pool of the world could hold the job even if it were empty and every model matched.</summary>
-    public static bool TooBigForEveryPool(World world, JobDemand demand) =>
-        world.Sites.SelectMany(s => s.Pools).All(pool =>
-            TasksPerNodeBySize(pool, demand.Resources) is var perNode && (perNode < 1 || (demand.Tasks + perNode - 1) / perNode > pool.NodeCount));
+    /// <summary>
+    /// True when no pool of the world could hold the job even if it were empty and every model matched
+    /// — nor, for a splittable array, all pools together, nor, for a gang, the pools of any one site together.
+    /// </summary>
+    public static bool TooBigForEveryPool(World world, JobDemand demand)
+    {
+        long Holds(Pool pool) => Math.Max(0, TasksPerNodeBySize(pool, demand.Resources)) * pool.NodeCount;
+        var pools = world.Sites.SelectMany(s => s.Pools).ToList();
+        if (demand is { Type: JobType.Array, Flags.Splittable: true })
+            return pools.Sum(Holds) < demand.Tasks;
+        var noPool = pools.All(pool => Holds(pool) < demand.Tasks);
+        return demand.Type == JobType.Gang ? noPool && world.Sites.All(s => s.Pools.Sum(Holds) < demand.Tasks) : noPool;
+    }
 
     /// <summary>Instants where a sum of half-open holds can reach its maximum: the starts of the holds.</summary>
     public static IEnumerable<DateTimeOffset> Breakpoints<T>(IEnumerable<T> holds, Func<T, DateTimeOffset> start) =>
