@@ -81,16 +81,19 @@ public static partial class Scheduler
             var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
             var offers = new List<PoolOffer>();
             var gang = job.Demand.Type == JobType.Gang;
+            var next = 0; // feasible estimates are in pool order
             for (var i = 0; i < snapshot.Pools.Length; i++)
             {
                 var facts = snapshot.Pools[i];
+                var single = next < feasible.Count && feasible[next].Pool == i ? next++ : -1;
                 // A gang spans pools of one site only: a site with one pool has nothing to add to its pool's own candidate.
-                if ((gang && facts.Site.Pools.Length < 2) || Evaluator.Reject(probe, i, userPoint, policy) is not null)
+                if ((gang && facts.Site.Pools.Length < 2) || (single < 0 && Evaluator.Reject(probe, i, userPoint, policy) is not null))
                     continue;
                 currency ??= facts.Pool.PricePerCuHour.Currency;
                 if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
                     continue;
-                offers.Add(PoolOffer.From(Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
+                // A feasible single pool's estimate already holds the offer: none of its parts depends on the task count.
+                offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
             }
             return offers;
         }
