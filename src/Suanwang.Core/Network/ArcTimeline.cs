@@ -87,6 +87,13 @@ internal sealed class ArcTimeline
         }
     }
 
+    /// <summary>The first breakpoint strictly after <paramref name="time"/>, or <see cref="long.MaxValue"/> when the usage never changes again.</summary>
+    public long NextChangeAfter(long time)
+    {
+        var next = LastAtOrBefore(time) + 1;
+        return next < _count ? _times[next] : long.MaxValue;
+    }
+
     /// <summary>Index of the last breakpoint ≤ time, or −1.</summary>
     private int LastAtOrBefore(long time)
     {

@@ -38,7 +38,44 @@ public sealed record StagingTransfer(
     TimeInterval Interval,
     Money Cost);
 
+/// <summary>
+/// One pool's share of a placement: a gang spread over pools of one site, or a split array, has one
+/// part per pool; every other placement has exactly one part, equal to the placement's own fields.
+/// </summary>
+/// <param name="PoolId">The pool.</param>
+/// <param name="SiteId">Its site.</param>
+/// <param name="Tasks">Tasks of the job this part runs.</param>
+/// <param name="Nodes">Nodes reserved on the pool (⌈tasks ÷ tasks per node⌉).</param>
+/// <param name="TasksPerNode">Tasks packed on each node.</param>
+/// <param name="Start">When the part starts (for a gang, every part starts at one common start).</param>
+/// <param name="Completion">Expected end of the part, including returning its output.</param>
+/// <param name="Runtime">How long the part's nodes are held (for a gang: the slowest part's run time, since it advances in lock-step).</param>
+/// <param name="Transfers">Input staging this part reserved (parts at a site another part already staged to reuse that copy and list none).</param>
+/// <param name="Cost">Compute plus this part's data movement.</param>
+/// <param name="EnergyKwh">Facility energy of the part.</param>
+/// <param name="CarbonKg">Emissions of that energy.</param>
+public sealed record PlacementPart(
+    string PoolId,
+    string SiteId,
+    int Tasks,
+    int Nodes,
+    int TasksPerNode,
+    DateTimeOffset Start,
+    DateTimeOffset Completion,
+    TimeSpan Runtime,
+    ImmutableArray<StagingTransfer> Transfers,
+    Money Cost,
+    double EnergyKwh,
+    double CarbonKg);
+
 /// <summary>Where and when a job runs, how its data gets there, and what it is expected to cost.</summary>
+/// <remarks>
+/// A placement over several pools (<see cref="Parts"/>) is summarised by its top-level fields:
+/// pool, site and tasks per node of the first part; nodes summed; the earliest part start; the
+/// latest part completion; the longest part run time; every part's transfers in part order; cost,
+/// energy and carbon summed (see <see cref="FromParts"/>). Capacity is held per part: read
+/// <see cref="Parts"/>, not Start + Runtime on PoolId, to know which nodes are held when.
+/// </remarks>
 /// <param name="PoolId">The pool.</param>
 /// <param name="SiteId">Its site.</param>
 /// <param name="Nodes">Nodes reserved.</param>
@@ -61,7 +98,49 @@ public sealed record Placement(
     ImmutableArray<StagingTransfer> Transfers,
     Money Cost,
     double EnergyKwh,
-    double CarbonKg);
+    double CarbonKg)
+{
+    private readonly ImmutableArray<PlacementPart> _parts;
+
+    /// <summary>
+    /// The pools the job runs on, never empty. When not given, the one part equal to the top-level
+    /// fields (its tasks taken as nodes × tasks per node, the most those nodes hold); the scheduler always gives them.
+    /// </summary>
+    public ImmutableArray<PlacementPart> Parts
+    {
+        get => _parts.IsDefaultOrEmpty
+            ? [new PlacementPart(PoolId, SiteId, Nodes * TasksPerNode, Nodes, TasksPerNode, Start, Completion, Runtime, Transfers, Cost, EnergyKwh, CarbonKg)]
+            : _parts;
+        init => _parts = value;
+    }
+
+    /// <summary>
+    /// The placement of these parts (at least one): pool, site and tasks per node of the first part,
+    /// nodes summed, the earliest start, the latest completion, the longest run time, every part's
+    /// transfers in part order, and cost (in the first part's currency), energy and carbon summed.
+    /// </summary>
+    public static Placement FromParts(ImmutableArray<PlacementPart> parts)
+    {
+        if (parts.IsDefaultOrEmpty)
+            throw new ArgumentException("a placement needs at least one part", nameof(parts));
+        var first = parts[0];
+        var (nodes, start, completion, runtime, cost, energy, carbon) = (0, first.Start, first.Completion, first.Runtime, 0L, 0.0, 0.0);
+        var transfers = ImmutableArray.CreateBuilder<StagingTransfer>();
+        foreach (var part in parts)
+        {
+            nodes += part.Nodes;
+            start = part.Start < start ? part.Start : start;
+            completion = part.Completion > completion ? part.Completion : completion;
+            runtime = part.Runtime > runtime ? part.Runtime : runtime;
+            transfers.AddRange(part.Transfers);
+            cost = checked(cost + part.Cost.MinorUnits);
+            energy += part.EnergyKwh;
+            carbon += part.CarbonKg;
+        }
+        return new Placement(first.PoolId, first.SiteId, nodes, first.TasksPerNode, start, completion, runtime, transfers.ToImmutable(),
+            new Money(cost, first.Cost.Currency), energy, carbon) { Parts = parts };
+    }
+}
 
 /// <summary>The parts of a feasible candidate's score; lower total is better.</summary>
 /// <param name="StagedAt">When every input would be at the pool's site.</param>
@@ -87,17 +166,25 @@ public sealed record ScoreParts(
     double Total);
 
 /// <summary>One pool considered for a job: why it was rejected, or how it scored.</summary>
-/// <param name="PoolId">The pool.</param>
+/// <param name="PoolId">The pool; for a candidate over several pools, their ids joined by '+'.</param>
 /// <param name="Rejection">Why it cannot run the job (the first filter that failed), or null when feasible.</param>
 /// <param name="Score">The score parts when feasible.</param>
-public sealed record Candidate(string PoolId, string? Rejection, ScoreParts? Score);
+public sealed record Candidate(string PoolId, string? Rejection, ScoreParts? Score)
+{
+    /// <summary>
+    /// For a candidate over several pools (a gang across pools of one site, a split array): its
+    /// estimated parts (no transfers yet). Empty for one pool, and for a gang's site whose pools are
+    /// refused before planning because together they are too small.
+    /// </summary>
+    public ImmutableArray<PlacementPart> Parts { get; init; } = [];
+}
 
 /// <summary>The scheduler's decision on one job, with the candidates it weighed.</summary>
 /// <param name="JobId">The job.</param>
 /// <param name="Kind">Placed, waiting or unschedulable.</param>
 /// <param name="Placement">The placement when placed.</param>
 /// <param name="Reason">Why it is waiting or unschedulable; for a placement, why the winner won.</param>
-/// <param name="Candidates">Every pool considered, in topology order.</param>
+/// <param name="Candidates">Every pool considered, in topology order; then any candidates over several pools (<see cref="Candidate.Parts"/>).</param>
 public sealed record Decision(string JobId, DecisionKind Kind, Placement? Placement, string Reason, ImmutableArray<Candidate> Candidates);
 
 /// <summary>The output of one scheduling cycle: a decision per pending job, in the order they were taken.</summary>

@@ -12,7 +12,7 @@ namespace Suanwang.Core.Scheduling;
 /// cycle's working copy, <em>bind</em> a plan entry with its explanation. The same inputs always
 /// give the same plan; a bad job becomes an unschedulable decision with its reason, never an exception.
 /// </summary>
-public static class Scheduler
+public static partial class Scheduler
 {
     /// <summary>Computes a plan. The snapshot is not changed.</summary>
     public static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy) =>
@@ -52,7 +52,7 @@ public static class Scheduler
         };
     }
 
-    internal sealed class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy)
+    internal sealed partial class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy)
     {
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
@@ -128,6 +128,9 @@ public static class Scheduler
                 feasible.Add(estimate);
                 candidates.Add(snapshot.Memo.FeasiblePlaceholder(i)); // replaced by the scored candidate below
             }
+            // Hook: gangs across pools of one site and split arrays (Scheduler.Parts.cs); null for every other job.
+            if (MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, passedHardFilters) is { } multiPart)
+                return multiPart;
             if (feasible.Count == 0)
                 return Unschedulable(job, NoPoolReason(candidates, passedHardFilters), candidates.ToImmutable());
 
@@ -224,8 +227,8 @@ public static class Scheduler
             State.ReserveNodes(chosen.Pool, start, end, chosen.Nodes);
             State.AddUsage(job.TenantId, facts, chosen.Nodes);
             var cost = new Money(chosen.ComputeCost.MinorUnits + transfers.Sum(t => t.Cost.MinorUnits), chosen.ComputeCost.Currency);
-            return new Placement(facts.Pool.Id, facts.Site.Id, chosen.Nodes, chosen.TasksPerNode, start, end + chosen.OutputReturn,
-                chosen.Runtime, transfers, cost, chosen.EnergyKwh, chosen.CarbonKg);
+            return OnePart(new Placement(facts.Pool.Id, facts.Site.Id, chosen.Nodes, chosen.TasksPerNode, start, end + chosen.OutputReturn,
+                chosen.Runtime, transfers, cost, chosen.EnergyKwh, chosen.CarbonKg), job.Demand.Tasks);
         }
     }
 }

@@ -28,6 +28,10 @@ internal static class PlanChecks
     /// <summary>The job a decision is about (a job listed twice is the same job both times).</summary>
     public static PendingJob JobOf(World world, Decision decision) => world.Pending.First(j => j.Id == decision.JobId);
 
+    /// <summary>Every part of every placement in the plan, with its decision: the pools really held.</summary>
+    public static IEnumerable<(Decision Decision, PlacementPart Part)> PlacedParts(Plan plan) =>
+        plan.Placed.SelectMany(d => d.Placement!.Parts.Select(p => (d, p)));
+
     /// <summary>"policy job: " prefix of assertion messages.</summary>
     public static string Where(SchedulingPolicy policy, Decision decision) => $"{policy.Name} {decision.JobId}: ";
 
@@ -89,10 +93,19 @@ internal static class PlanChecks
         return fit;
     }
 
-    /// <summary>True when no pool of the world could hold the job even if it were empty and every model matched.</summary>
-    public static bool TooBigForEveryPool(World world, JobDemand demand) =>
-        world.Sites.SelectMany(s => s.Pools).All(pool =>
-            TasksPerNodeBySize(pool, demand.Resources) is var perNode && (perNode < 1 || (demand.Tasks + perNode - 1) / perNode > pool.NodeCount));
+    /// <summary>
+    /// True when no pool of the world could hold the job even if it were empty and every model matched
+    /// — nor, for a splittable array, all pools together, nor, for a gang, the pools of any one site together.
+    /// </summary>
+    public static bool TooBigForEveryPool(World world, JobDemand demand)
+    {
+        long Holds(Pool pool) => Math.Max(0, TasksPerNodeBySize(pool, demand.Resources)) * pool.NodeCount;
+        var pools = world.Sites.SelectMany(s => s.Pools).ToList();
+        if (demand is { Type: JobType.Array, Flags.Splittable: true })
+            return pools.Sum(Holds) < demand.Tasks;
+        var noPool = pools.All(pool => Holds(pool) < demand.Tasks);
+        return demand.Type == JobType.Gang ? noPool && world.Sites.All(s => s.Pools.Sum(Holds) < demand.Tasks) : noPool;
+    }
 
     /// <summary>Instants where a sum of half-open holds can reach its maximum: the starts of the holds.</summary>
     public static IEnumerable<DateTimeOffset> Breakpoints<T>(IEnumerable<T> holds, Func<T, DateTimeOffset> start) =>

@@ -38,13 +38,20 @@ public class SchedulerContractPropertyTests
                 Assert.True((decision.Kind == DecisionKind.Placed) == (decision.Placement is not null), where + $"{decision.Kind} with placement {decision.Placement}");
                 if (decision.Placement is not { } placement)
                     continue;
-                Assert.True(placement.Start >= world.Now, where + $"starts at {placement.Start:O}, before now");
-                Assert.True(placement.Runtime > TimeSpan.Zero, where + $"runtime {placement.Runtime}");
-                Assert.True(placement.Completion >= placement.Start + placement.Runtime, where + $"completes at {placement.Completion:O}, before start + runtime");
-                foreach (var transfer in placement.Transfers)
+                Assert.False(placement.Parts.IsDefaultOrEmpty, where + "no parts");
+                // The top-level fields summarise the parts exactly as documented (Placement.FromParts).
+                Assert.Equal(Canonical(Placement.FromParts(placement.Parts)), Canonical(placement));
+                foreach (var part in placement.Parts)
                 {
-                    Assert.True(transfer.Interval.Start >= world.Now && transfer.Interval.End <= placement.Start,
-                        where + $"staging of {transfer.DatasetId} over {transfer.Interval} does not end by the start {placement.Start:O}");
+                    Assert.True(part.Start >= world.Now, where + $"{part.PoolId} starts at {part.Start:O}, before now");
+                    Assert.True(part.Runtime > TimeSpan.Zero, where + $"{part.PoolId} runtime {part.Runtime}");
+                    Assert.True(part.Completion >= part.Start + part.Runtime, where + $"{part.PoolId} completes at {part.Completion:O}, before start + runtime");
+                    // A site's copy is carried by its first part, but every part at that site waits for it.
+                    foreach (var transfer in placement.Transfers.Where(t => t.ToSite == part.SiteId))
+                    {
+                        Assert.True(transfer.Interval.Start >= world.Now && transfer.Interval.End <= part.Start,
+                            where + $"staging of {transfer.DatasetId} to {transfer.ToSite} over {transfer.Interval} does not end by {part.PoolId}'s start {part.Start:O}");
+                    }
                 }
             }
         }

@@ -62,8 +62,8 @@ public class SchedulerQueuePropertyTests
             Assert.True(next.Id == decision.JobId,
                 $"{policy.Name}: expected {next.Id} (tenant {tenant}, share {Share(tenant):0.####}, priority {top}) next, but {decision.JobId} was decided");
             left.Remove(next);
-            if (decision.Placement is { } placement)
-                Use(next.TenantId, built.Topology.FindPool(placement.PoolId)!, placement.Nodes);
+            foreach (var part in decision.Placement?.Parts ?? [])
+                Use(next.TenantId, built.Topology.FindPool(part.PoolId)!, part.Nodes);
         }
         Assert.Empty(left);
     }
@@ -88,14 +88,15 @@ public class SchedulerQueuePropertyTests
             }
             foreach (var pool in built.Topology.Pools)
             {
-                var onPool = plan.Placed.Where(d => d.Placement!.PoolId == pool.Id).ToList();
-                var future = onPool.Where(d => d.Placement!.Start > world.Now).ToList();
+                // A placement over several pools takes a place in the queue of every pool it has a part on.
+                var onPool = PlacedParts(plan).Where(x => x.Part.PoolId == pool.Id).ToList();
+                var future = onPool.Where(x => x.Part.Start > world.Now).ToList();
                 Assert.True(future.Count <= 1,
-                    $"{policy.Name}: pool {pool.Id} has {future.Count} jobs waiting for nodes in reservations ({string.Join(", ", future.Select(d => $"{d.JobId} at {d.Placement!.Start:O}"))}); the discipline allows one");
+                    $"{policy.Name}: pool {pool.Id} has {future.Count} jobs waiting for nodes in reservations ({string.Join(", ", future.Select(x => $"{x.Decision.JobId} at {x.Part.Start:O}"))}); the discipline allows one");
                 if (policy.Discipline == QueueDiscipline.Strict && future.Count == 1)
                 {
                     Assert.True(onPool[^1] == future[0],
-                        $"{policy.Name}: {onPool[^1].JobId} was placed on {pool.Id} after {future[0].JobId} blocked its queue");
+                        $"{policy.Name}: {onPool[^1].Decision.JobId} was placed on {pool.Id} after {future[0].Decision.JobId} blocked its queue");
                 }
             }
         }

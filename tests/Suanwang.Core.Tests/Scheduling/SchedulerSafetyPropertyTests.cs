@@ -25,8 +25,8 @@ public class SchedulerSafetyPropertyTests
             {
                 var holds = world.Running.Where(r => r.PoolId == pool.Id)
                     .Select(r => (Who: r.JobId, r.Start, End: r.ExpectedEnd, r.Nodes))
-                    .Concat(plan.Placed.Where(d => d.Placement!.PoolId == pool.Id)
-                        .Select(d => (Who: d.JobId, d.Placement!.Start, End: d.Placement.Start + d.Placement.Runtime, d.Placement.Nodes)))
+                    .Concat(PlacedParts(plan).Where(x => x.Part.PoolId == pool.Id)
+                        .Select(x => (Who: x.Decision.JobId, x.Part.Start, End: x.Part.Start + x.Part.Runtime, x.Part.Nodes)))
                     .Where(h => h.End > h.Start)
                     .ToList();
                 foreach (var instant in Breakpoints(holds, h => h.Start))
@@ -48,7 +48,7 @@ public class SchedulerSafetyPropertyTests
         foreach (var (policy, plan) in PlanEveryPolicy(world, built))
         {
             var holds = built.Booked.Select(b => (Who: "booked before the cycle", b.Arcs, b.Interval, b.Bandwidth))
-                .Concat(plan.Placed.SelectMany(d => d.Placement!.Transfers.Select(t => (Who: $"{d.JobId} staging {t.DatasetId}", t.Arcs, t.Interval, t.Bandwidth))))
+                .Concat(PlacedParts(plan).SelectMany(x => x.Part.Transfers.Select(t => (Who: $"{x.Decision.JobId} staging {t.DatasetId} to {t.ToSite}", t.Arcs, t.Interval, t.Bandwidth))))
                 .Where(h => !h.Arcs.IsEmpty)
                 .ToList();
             foreach (var hold in holds)
@@ -77,10 +77,9 @@ public class SchedulerSafetyPropertyTests
         var built = world.Build();
         foreach (var (policy, plan) in PlanEveryPolicy(world, built))
         {
-            foreach (var decision in plan.Placed)
+            foreach (var (decision, placement) in PlacedParts(plan))
             {
                 var demand = JobOf(world, decision).Demand;
-                var placement = decision.Placement!;
                 var where = Where(policy, decision);
                 var pool = built.Topology.FindPool(placement.PoolId);
                 var site = built.Topology.FindSite(placement.SiteId);
@@ -110,20 +109,38 @@ public class SchedulerSafetyPropertyTests
             {
                 var where = Where(policy, decision);
                 Assert.True((decision.Kind == DecisionKind.Placed) == (decision.Placement is not null), where + $"{decision.Kind} with placement {decision.Placement}");
-                if (decision.Placement is not { } placement)
+                if (decision.Placement is not { } whole)
                     continue;
                 var demand = JobOf(world, decision).Demand;
-                var pool = built.Topology.FindPool(placement.PoolId)!;
-                Assert.True(placement.Nodes >= 1 && placement.TasksPerNode >= 1 && placement.Nodes <= pool.NodeCount,
-                    where + $"{placement.Nodes} nodes × {placement.TasksPerNode} tasks on {pool.Id} of {pool.NodeCount} nodes");
-                Assert.True((long)placement.Nodes * placement.TasksPerNode >= demand.Tasks,
-                    where + $"{demand.Type} of {demand.Tasks} tasks placed only partly: {placement.Nodes} nodes × {placement.TasksPerNode}");
-                Assert.True((long)(placement.Nodes - 1) * placement.TasksPerNode < demand.Tasks,
-                    where + $"{demand.Tasks} tasks hold {placement.Nodes} nodes × {placement.TasksPerNode}, more than they need");
-                Assert.True(placement.TasksPerNode <= TasksPerNodeBySize(pool, demand.Resources),
-                    where + $"{placement.TasksPerNode} tasks of [{demand.Resources}] do not fit a node of {pool.Id} [{pool.Node}]");
-                if (demand.Resources.Accelerators is { } wanted)
-                    AssertAcceleratorsMatch(where, wanted, pool);
+                var parts = whole.Parts;
+                Assert.True(parts.Sum(p => (long)p.Tasks) == demand.Tasks,
+                    where + $"{demand.Type} of {demand.Tasks} tasks placed as parts of {string.Join(" + ", parts.Select(p => p.Tasks))} tasks");
+                Assert.True(parts.Select(p => p.PoolId).Distinct().Count() == parts.Length, where + "two parts on one pool");
+                if (parts.Length > 1)
+                {
+                    Assert.True(demand.Type == JobType.Gang || demand is { Type: JobType.Array, Flags.Splittable: true },
+                        where + $"a {demand.Type} job (splittable: {demand.Flags.Splittable}) spread over {parts.Length} pools");
+                }
+                if (demand.Type == JobType.Gang)
+                {
+                    // All or nothing: every task starts together, and all on one site.
+                    Assert.True(parts.All(p => p.Start == parts[0].Start && p.Runtime == parts[0].Runtime && p.SiteId == parts[0].SiteId),
+                        where + $"gang parts differ: {string.Join("; ", parts.Select(p => $"{p.PoolId}@{p.SiteId} from {p.Start:O} for {p.Runtime}"))}");
+                }
+                foreach (var placement in parts)
+                {
+                    var pool = built.Topology.FindPool(placement.PoolId)!;
+                    Assert.True(placement.Tasks >= 1 && placement.Nodes >= 1 && placement.TasksPerNode >= 1 && placement.Nodes <= pool.NodeCount,
+                        where + $"{placement.Tasks} tasks on {placement.Nodes} nodes × {placement.TasksPerNode} tasks on {pool.Id} of {pool.NodeCount} nodes");
+                    Assert.True((long)placement.Nodes * placement.TasksPerNode >= placement.Tasks,
+                        where + $"part of {placement.Tasks} tasks placed only partly: {placement.Nodes} nodes × {placement.TasksPerNode}");
+                    Assert.True((long)(placement.Nodes - 1) * placement.TasksPerNode < placement.Tasks,
+                        where + $"{placement.Tasks} tasks hold {placement.Nodes} nodes × {placement.TasksPerNode}, more than they need");
+                    Assert.True(placement.TasksPerNode <= TasksPerNodeBySize(pool, demand.Resources),
+                        where + $"{placement.TasksPerNode} tasks of [{demand.Resources}] do not fit a node of {pool.Id} [{pool.Node}]");
+                    if (demand.Resources.Accelerators is { } wanted)
+                        AssertAcceleratorsMatch(where, wanted, pool);
+                }
             }
         }
     }
@@ -166,11 +183,12 @@ public class SchedulerSafetyPropertyTests
                     Assert.True(decision.Kind == DecisionKind.Unschedulable, Where(policy, decision) + $"user location {user.Location} is unknown, yet the service is {decision.Kind}");
                     continue;
                 }
-                if (decision.Placement is not { } placement)
-                    continue;
-                var ms = latency[from, SitePoint(world, placement.SiteId)];
-                Assert.True(ms <= TierBoundMs(tier) + 1e-6,
-                    Where(policy, decision) + $"{ms:0.###} ms from {user.Location} to {placement.SiteId} exceeds the {tier} tier");
+                foreach (var placement in decision.Placement?.Parts ?? [])
+                {
+                    var ms = latency[from, SitePoint(world, placement.SiteId)];
+                    Assert.True(ms <= TierBoundMs(tier) + 1e-6,
+                        Where(policy, decision) + $"{ms:0.###} ms from {user.Location} to {placement.SiteId} exceeds the {tier} tier");
+                }
             }
         }
     }
@@ -182,16 +200,16 @@ public class SchedulerSafetyPropertyTests
         var network = built.Topology.Network;
         foreach (var (policy, plan) in PlanEveryPolicy(world, built))
         {
-            foreach (var decision in plan.Placed)
+            foreach (var (decision, placement) in PlacedParts(plan))
             {
                 var where = Where(policy, decision);
-                var placement = decision.Placement!;
                 foreach (var input in JobOf(world, decision).Demand.Inputs)
                 {
                     var dataset = world.Datasets.Single(d => d.Id == input);
                     if (dataset.ReplicaSites.Contains(placement.SiteId))
                         continue;
-                    var transfer = placement.Transfers.FirstOrDefault(t => t.DatasetId == input);
+                    // Parts at one site share one copy, carried by the first of them.
+                    var transfer = decision.Placement!.Parts.SelectMany(p => p.Transfers).FirstOrDefault(t => t.DatasetId == input && t.ToSite == placement.SiteId);
                     Assert.True(transfer is not null, where + $"runs at {placement.SiteId} without {input} (replicas at {string.Join(", ", dataset.ReplicaSites)}) and stages nothing");
                     Assert.True(dataset.ReplicaSites.Contains(transfer.FromSite) && !world.DownSites.Contains(transfer.FromSite) && transfer.ToSite == placement.SiteId,
                         where + $"stages {input} from {transfer.FromSite} to {transfer.ToSite}");

@@ -10,7 +10,7 @@ namespace Suanwang.Core.Tests.Scheduling;
 /// <summary>
 /// FsCheck generators of small valid worlds (2–6 points of presence on a connected random graph,
 /// 2–6 sites in 1–3 jurisdictions with 1–2 pools each, 0–4 datasets, 0–5 running allocations,
-/// 0–4 bandwidth bookings) and 1–40 pending jobs of every type. About one job in five is bad on
+/// 0–4 bandwidth bookings) and 1–40 pending jobs of every type (half the arrays splittable). About one job in five is bad on
 /// purpose: too big for any pool, an unknown dataset or model, an impossible deadline, an invalid
 /// demand, an unknown user location, a replica only at a down or unknown site, a job listed twice.
 /// </summary>
@@ -203,9 +203,10 @@ public static class WorldGenerators
         from jurisdictions in Gen.Frequency((4, Gen.Constant(ImmutableArray<string>.Empty)), (1, NonEmptySubset(JobJurisdictions)))
         from placement in Placement(siteIds)
         from submittedAgo in Gen.Choose(0, 600)
+        from splittable in Gen.Elements(false, true)
         select new PendingJob($"j{index:00}", tenant,
             new JobDemand(name, priority, type, tasks, resources, TimeSpan.FromMinutes(Math.Round(minutes)), inputs, output, user,
-                deadline, budget, jurisdictions, placement, JobFlags.None, null),
+                deadline, budget, jurisdictions, placement, type == JobType.Array && splittable ? new JobFlags(false, true, false) : JobFlags.None, null),
             Now.AddMinutes(-submittedAgo));
 
     private static Gen<TaskResources> Resources() =>

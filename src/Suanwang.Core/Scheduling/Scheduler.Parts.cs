@@ -1,0 +1,294 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Suanwang.Core.Model;
+
+namespace Suanwang.Core.Scheduling;
+
+/// <summary>A job spread over several pools: planned parts and the aggregate the chooser scores.</summary>
+/// <param name="Kind">"gang" (pools of one site, one common start) or "split" (an array over pools of any sites).</param>
+/// <param name="Parts">The parts, in topology order.</param>
+/// <param name="Aggregate">The whole as one estimate, for scoring (its pool is the first part's).</param>
+/// <param name="CandidateIndex">Where its candidate sits in the decision's list.</param>
+internal sealed record MultiPartOption(string Kind, ImmutableArray<PartPlan> Parts, Estimate Aggregate, int CandidateIndex);
+
+public static partial class Scheduler
+{
+    internal sealed partial class Cycle
+    {
+        /// <summary>
+        /// The hook for gangs across pools of one site and split arrays: null for every other job, or
+        /// when no candidate over several pools arose (the single-pool path then decides as before);
+        /// otherwise the whole decision, with those candidates scored alongside the single pools.
+        /// </summary>
+        private Decision? MultiPartDecision(PendingJob job, int assignedPool, int userPoint, List<Estimate> feasible,
+            ImmutableArray<Candidate>.Builder candidates, int passedHardFilters)
+        {
+            var demand = job.Demand;
+            var gang = demand.Type == JobType.Gang;
+            var split = demand.Type == JobType.Array && demand.Flags is { Splittable: true };
+            if (!(gang || split) || demand.Tasks < 2 || (assignedPool >= 0 && feasible.Exists(e => e.Pool == assignedPool)))
+                return null;
+            var poolCandidates = candidates.Count;
+            var offers = Offers(job, userPoint, feasible);
+            if (offers.Count < 2)
+                return null;
+            var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
+            var options = new List<MultiPartOption>();
+            if (gang)
+            {
+                foreach (var site in offers.GroupBy(o => snapshot.Pools[o.Pool].Site.Id, StringComparer.Ordinal).Where(g => g.Count() >= 2))
+                {
+                    var onSite = site.ToList();
+                    if (onSite.Sum(o => o.Capacity) < demand.Tasks)
+                    {
+                        candidates.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
+                            $"gang across the pools of site '{site.Key}': together they hold at most {onSite.Sum(o => o.Capacity)} of its {demand.Tasks} tasks"), null));
+                        continue;
+                    }
+                    var parts = GangPlanner.Plan(onSite, demand.Tasks, State.Profile);
+                    if (!parts.IsDefault && (bestSingle is not { } single || parts.Max(p => p.Completion) < single))
+                        Offer("gang", parts, job, candidates, options);
+                }
+            }
+            else
+            {
+                var limit = bestSingle is { } single ? single.AddTicks(-1) : offers.Max(o => FullPoolFinish(o));
+                if (demand.Deadline is { } deadline && deadline < limit)
+                    limit = deadline;
+                var parts = limit > now ? ArraySplitter.Plan(offers, demand.Tasks, now, limit, State.Profile) : default;
+                if (!parts.IsDefault)
+                    Offer("split", parts, job, candidates, options);
+            }
+            if (candidates.Count == poolCandidates)
+                return null;
+            if (options.Count == 0 && feasible.Count > 0)
+                return DecideOnePool(job, feasible, Scoring.Score(feasible, policy, demand, snapshot, now), candidates);
+            if (options.Count == 0)
+            {
+                var pools = ImmutableArray.CreateBuilder<Candidate>(poolCandidates);
+                for (var i = 0; i < poolCandidates; i++)
+                    pools.Add(candidates[i]);
+                return Unschedulable(job, $"{NoPoolReason(pools, passedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.ToImmutable());
+            }
+            return DecideAmong(job, feasible, options, candidates);
+        }
+
+        /// <summary>Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.</summary>
+        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible)
+        {
+            var probe = job with { Demand = job.Demand with { Tasks = 1 } };
+            // Parts of one job are billed in one currency: the best single pool's, else the first eligible pool's.
+            var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
+            var offers = new List<PoolOffer>();
+            var gang = job.Demand.Type == JobType.Gang;
+            var next = 0; // feasible estimates are in pool order
+            for (var i = 0; i < snapshot.Pools.Length; i++)
+            {
+                var facts = snapshot.Pools[i];
+                var single = next < feasible.Count && feasible[next].Pool == i ? next++ : -1;
+                // A gang spans pools of one site only: a site with one pool has nothing to add to its pool's own candidate.
+                if ((gang && facts.Site.Pools.Length < 2) || (single < 0 && Evaluator.Reject(probe, i, userPoint, policy) is not null))
+                    continue;
+                currency ??= facts.Pool.PricePerCuHour.Currency;
+                if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
+                    continue;
+                // A feasible single pool's estimate already holds the offer: none of its parts depends on the task count.
+                offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
+            }
+            return offers;
+        }
+
+        private DateTimeOffset FullPoolFinish(PoolOffer offer)
+        {
+            var ticks = PoolOffer.Ticks(offer.Runtime);
+            return new DateTimeOffset(State.Profile(offer.Pool).EarliestFit(offer.StagedAt.UtcTicks, ticks, 0) + ticks, TimeSpan.Zero) + offer.OutputReturn;
+        }
+
+        private string JoinedIds(IEnumerable<int> pools) => string.Join('+', pools.Select(p => snapshot.Pools[p].Pool.Id));
+
+        /// <summary>Adds the candidate of a planned option: rejected by the deadline or budget, or kept for scoring.</summary>
+        private void Offer(string kind, ImmutableArray<PartPlan> parts, PendingJob job, ImmutableArray<Candidate>.Builder candidates, List<MultiPartOption> options)
+        {
+            var estimated = EstimatedParts(parts);
+            var aggregate = Aggregate(parts);
+            var candidate = new Candidate(JoinedIds(parts.Select(p => p.Offer.Pool)), TimeOrMoneyRejection(job.Demand, aggregate), null) { Parts = estimated };
+            if (candidate.Rejection is null)
+                options.Add(new MultiPartOption(kind, parts, aggregate, candidates.Count));
+            candidates.Add(candidate);
+        }
+
+        /// <summary>The parts as the policy estimated them (no transfers yet; staging is priced on the first part at each site).</summary>
+        private ImmutableArray<PlacementPart> EstimatedParts(ImmutableArray<PartPlan> parts)
+        {
+            var staged = new HashSet<string>(StringComparer.Ordinal);
+            return [.. parts.Select(p =>
+            {
+                var facts = snapshot.Pools[p.Offer.Pool];
+                var (compute, energy, carbon) = PartCosts.Of(snapshot, p.Offer.Pool, p.Nodes, p.Runtime);
+                var staging = staged.Add(facts.Site.Id) ? p.Offer.StagingMinor : 0;
+                return new PlacementPart(facts.Pool.Id, facts.Site.Id, p.Tasks, p.Nodes, p.Offer.TasksPerNode, p.Start, p.Completion, p.Runtime, [],
+                    new Money(compute.MinorUnits + staging, compute.Currency), energy, carbon);
+            })];
+        }
+
+        /// <summary>The option as one estimate: sums of nodes, cost, energy and carbon; earliest start; latest completion; longest run.</summary>
+        private Estimate Aggregate(ImmutableArray<PartPlan> parts)
+        {
+            var estimated = EstimatedParts(parts);
+            var first = parts[0].Offer;
+            long free = 0, nodes = 0;
+            foreach (var p in parts)
+            {
+                var busyNow = State.Profile(p.Offer.Pool).MaxUsage(now.UtcTicks, now.UtcTicks + 1);
+                free += p.Offer.NodeCount - busyNow;
+                nodes += p.Offer.NodeCount;
+            }
+            var currency = estimated[0].Cost.Currency;
+            var compute = parts.Sum(p => PartCosts.Of(snapshot, p.Offer.Pool, p.Nodes, p.Runtime).Compute.MinorUnits);
+            return new Estimate(first.Pool, parts.Sum(p => p.Nodes), first.TasksPerNode, parts.Max(p => p.Runtime), parts.Max(p => p.Offer.StagedAt),
+                parts.Min(p => p.Start), parts.Max(p => p.Completion), first.OutputReturn, new Money(compute, currency),
+                new Money(estimated.Sum(p => p.Cost.MinorUnits), currency), estimated.Sum(p => p.EnergyKwh), estimated.Sum(p => p.CarbonKg),
+                (int)Math.Min(int.MaxValue, free), nodes == 0 ? 1 : (double)(nodes - free) / nodes);
+        }
+
+        /// <summary>Scores single pools and multi-pool options together; single pools come first, so they win ties.</summary>
+        private Decision DecideAmong(PendingJob job, List<Estimate> feasible, List<MultiPartOption> options, ImmutableArray<Candidate>.Builder candidates)
+        {
+            var all = new List<Estimate>(feasible.Count + options.Count);
+            all.AddRange(feasible);
+            all.AddRange(options.Select(o => o.Aggregate));
+            var scores = Scoring.Score(all, policy, job.Demand, snapshot, now);
+            for (var j = 0; j < options.Count; j++)
+                candidates[options[j].CandidateIndex] = candidates[options[j].CandidateIndex] with { Score = scores[feasible.Count + j] };
+            var winner = Scoring.Winner(all, scores);
+            if (winner < feasible.Count)
+                return DecideOnePool(job, feasible, scores, candidates, winner, all.Count);
+            var option = options[winner - feasible.Count];
+            for (var k = 0; k < feasible.Count; k++)
+                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            if (PartsQueueHold(Layout(job.Demand, option, reserve: false)) is { } hold)
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+            var placement = BindParts(job, option);
+            var site = option.Kind == "gang" ? $" of site '{placement.SiteId}'" : "";
+            var reason = string.Create(CultureInfo.InvariantCulture,
+                $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} feasible candidates ({feasible.Count} single pools of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}");
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+        }
+
+        /// <summary>The single-pool tail of a decision (as in <see cref="DecideUnchecked"/>), when a single pool won.</summary>
+        private Decision DecideOnePool(PendingJob job, List<Estimate> feasible, ImmutableArray<ScoreParts> scores, ImmutableArray<Candidate>.Builder candidates,
+            int winner = -1, int considered = -1)
+        {
+            for (var k = 0; k < feasible.Count; k++)
+                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            var chosen = feasible[winner >= 0 ? winner : Scoring.Winner(feasible, scores)];
+            if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+            var placement = Bind(job, chosen);
+            var reason = string.Create(CultureInfo.InvariantCulture,
+                $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} feasible candidates ({feasible.Count} single pools of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}");
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+        }
+
+        /// <summary>
+        /// Where the parts really run: inputs staged once per site (the first part at a site carries the
+        /// transfers; with <paramref name="reserve"/> they are reserved, site after site), then each
+        /// part's start recomputed from the staged-at — for a gang one common start at which every part's
+        /// nodes are free (raised until all agree), for a split each part on its own.
+        /// </summary>
+        private ImmutableArray<(PartPlan Part, DateTimeOffset Start, ImmutableArray<StagingTransfer> Transfers)> Layout(JobDemand demand, MultiPartOption option, bool reserve)
+        {
+            var stagedAtSite = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            var transfers = new ImmutableArray<StagingTransfer>[option.Parts.Length];
+            for (var i = 0; i < option.Parts.Length; i++)
+            {
+                var facts = snapshot.Pools[option.Parts[i].Offer.Pool];
+                transfers[i] = [];
+                if (stagedAtSite.ContainsKey(facts.Site.Id))
+                    continue;
+                var (staged, stagedAt, _) = demand.Inputs.IsEmpty ? ([], now, null) : _staging.Plan(demand, facts, State.Calendar, now, reserve);
+                stagedAtSite[facts.Site.Id] = stagedAt;
+                transfers[i] = staged;
+            }
+            DateTimeOffset Ready(PartPlan p) => Max(p.Start, stagedAtSite[snapshot.Pools[p.Offer.Pool].Site.Id]);
+            long Fit(PartPlan p, long from) => State.Profile(p.Offer.Pool).EarliestFit(from, PoolOffer.Ticks(p.Runtime), p.Offer.NodeCount - p.Nodes);
+            var starts = new long[option.Parts.Length];
+            if (option.Kind == "gang")
+            {
+                var common = option.Parts.Max(p => Ready(p).UtcTicks);
+                for (var moved = true; moved;)
+                {
+                    moved = false;
+                    foreach (var p in option.Parts)
+                    {
+                        var fit = Fit(p, common);
+                        moved |= fit > common;
+                        common = Math.Max(common, fit);
+                    }
+                }
+                Array.Fill(starts, common);
+            }
+            else
+            {
+                for (var i = 0; i < starts.Length; i++)
+                    starts[i] = Fit(option.Parts[i], Ready(option.Parts[i]).UtcTicks);
+            }
+            return [.. option.Parts.Select((p, i) => (p, new DateTimeOffset(starts[i], TimeSpan.Zero), transfers[i]))];
+        }
+
+        private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+        /// <summary>A single-pool placement with its one part, which runs exactly the job's <paramref name="tasks"/>.</summary>
+        private static Placement OnePart(Placement placement, int tasks) => placement with
+        {
+            Parts = [new PlacementPart(placement.PoolId, placement.SiteId, tasks, placement.Nodes, placement.TasksPerNode, placement.Start,
+                placement.Completion, placement.Runtime, placement.Transfers, placement.Cost, placement.EnergyKwh, placement.CarbonKg)],
+        };
+
+        /// <summary>
+        /// The queue discipline over every part: strict waits when any part's pool is blocked, else
+        /// blocks the pools of parts that start later; EASY waits when a part that starts later is on a
+        /// pool whose one reservation is taken, else takes it on each such pool.
+        /// </summary>
+        private string? PartsQueueHold(ImmutableArray<(PartPlan Part, DateTimeOffset Start, ImmutableArray<StagingTransfer> Transfers)> laid)
+        {
+            var later = laid.Where(l => l.Start > now).Select(l => l.Part.Offer.Pool).ToArray();
+            var blocked = laid.Select(l => l.Part.Offer.Pool).FirstOrDefault(p => _blocked[p], -1);
+            switch (policy.Discipline)
+            {
+                case QueueDiscipline.Strict when blocked >= 0:
+                    return $"FCFS: an earlier job holds the head of pool {snapshot.Pools[blocked].Pool.Id}'s queue";
+                case QueueDiscipline.Strict:
+                    foreach (var pool in later)
+                        _blocked[pool] = true;
+                    return null;
+                case QueueDiscipline.EasyBackfill when later.FirstOrDefault(p => _headReserved[p], -1) is var taken and >= 0:
+                    return $"EASY: a part cannot start now, and pool {snapshot.Pools[taken].Pool.Id}'s one reservation is held by an earlier job";
+                case QueueDiscipline.EasyBackfill:
+                    foreach (var pool in later)
+                        _headReserved[pool] = true;
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Reserve and bind every part: staging per site, then each part's nodes from its start.</summary>
+        private Placement BindParts(PendingJob job, MultiPartOption option)
+        {
+            var parts = ImmutableArray.CreateBuilder<PlacementPart>(option.Parts.Length);
+            foreach (var (part, start, transfers) in Layout(job.Demand, option, reserve: true))
+            {
+                var facts = snapshot.Pools[part.Offer.Pool];
+                var end = start + part.Runtime;
+                State.ReserveNodes(part.Offer.Pool, start, end, part.Nodes);
+                State.AddUsage(job.TenantId, facts, part.Nodes);
+                var (compute, energy, carbon) = PartCosts.Of(snapshot, part.Offer.Pool, part.Nodes, part.Runtime);
+                var cost = new Money(compute.MinorUnits + transfers.Sum(t => t.Cost.MinorUnits), compute.Currency);
+                parts.Add(new PlacementPart(facts.Pool.Id, facts.Site.Id, part.Tasks, part.Nodes, part.Offer.TasksPerNode, start,
+                    end + part.Offer.BoundOutputReturn, part.Runtime, transfers, cost, energy, carbon));
+            }
+            return Placement.FromParts(parts.MoveToImmutable());
+        }
+    }
+}
