@@ -70,7 +70,7 @@ public class PreemptionMigrationPropertyTests
                 // Stopped or moved work holds its nodes only until now.
                 var holds = world.Running.Where(r => r.PoolId == pool.Id)
                     .Select(r => (Who: r.JobId, r.Start, End: stopped.Contains(r.JobId) && r.ExpectedEnd > world.Now ? Min(r.ExpectedEnd, world.Now) : r.ExpectedEnd, r.Nodes))
-                    .Concat(placements.Where(x => x.P.PoolId == pool.Id).Select(x => (x.Who, x.P.Start, End: x.P.Start + x.P.Runtime, x.P.Nodes)))
+                    .Concat(placements.SelectMany(x => x.P.Parts.Where(part => part.PoolId == pool.Id).Select(part => (x.Who, part.Start, End: part.Start + part.Runtime, part.Nodes))))
                     .Where(h => h.End > h.Start)
                     .ToList();
                 foreach (var instant in Breakpoints(holds, h => h.Start))
@@ -199,14 +199,14 @@ public class RunningWorkCoverageTests
     [Fact]
     public void Busy_worlds_preempt_relocate_requeue_and_migrate()
     {
-        var worlds = FsCheck.Fluent.Gen.Sample(RunningWorkGenerators.Worlds(), 30, new FsCheck.Rnd(20260302UL, 7UL), 150);
+        var worlds = FsCheck.Fluent.Gen.Sample(RunningWorkGenerators.Worlds(), 120, new FsCheck.Rnd(20260302UL, 7UL), 150);
         var plans = worlds.Select(w => Scheduler.Plan(w.Build().Snapshot, w.Pending, w.Now, PreemptionMigrationPropertyTests.Generous)).ToList();
         var preemptions = plans.Sum(p => p.Preemptions.Length);
         var moved = plans.Sum(p => p.Relocations.Count(r => r.Reason == RelocationReason.SiteDown && !r.Requeued));
         var requeued = plans.Sum(p => p.Relocations.Count(r => r.Requeued));
         var migrated = plans.Sum(p => p.Relocations.Count(r => r.Reason == RelocationReason.BetterPlacement));
-        // 150 worlds with a fixed seed gave 11 preemptions, 33 site-down moves, 13 re-queued, 33 migrations.
+        // 120 worlds (size 150) with a fixed seed: thresholds well below what they give, so the check is about non-vacuity, not exact counts.
         Assert.True(preemptions >= 5 && moved >= 10 && requeued >= 5 && migrated >= 10,
-            $"preemptions {preemptions}, site-down moves {moved}, re-queued {requeued}, migrations {migrated}");
+            $"{worlds.Length} worlds: preemptions {preemptions}, site-down moves {moved}, re-queued {requeued}, migrations {migrated}");
     }
 }
