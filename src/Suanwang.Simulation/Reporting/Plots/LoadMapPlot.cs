@@ -122,7 +122,7 @@ internal static class LoadMapPlot
         canvas.Text(220, y + 20, "bytes carried per link (width and colour ∝ √bytes)", size: 11);
         canvas.Rect(220, y + 26, 160, 10, "url(#link-bytes)", "#888888");
         canvas.Text(220, y + 48, "0", size: 10);
-        canvas.Text(380, y + 48, Bytes(maxBytes), "end", 10);
+        canvas.Text(380, y + 48, maxBytes > 0 ? Bytes(maxBytes) : "no link carried data", "end", 10);
         canvas.Text(20, y + 68, geographic
             ? "Sites at their coordinates (or their point of presence's); disc area ∝ nodes; one panel per policy."
             : "No coordinates: points of presence on a circle, sites around them; disc area ∝ nodes; one panel per policy.", size: 10, fill: "#555555");

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Suanwang.Simulation.Reporting.Plots;
 
 /// <summary>
-/// The skeleton shared by the line charts: an 800 × 480 canvas, a plot area with axes, tick labels,
+/// The skeleton shared by the line charts: an 880 × 480 canvas, a plot area with axes, tick labels,
 /// grid lines and a legend on the right, and the one colour per policy (by position, Tableau 10).
 /// </summary>
 internal sealed class PlotFrame
@@ -18,7 +18,7 @@ internal sealed class PlotFrame
 
     public PlotFrame(string title, string xLabel, string yLabel)
     {
-        Canvas = new SvgCanvas(800, 480, title);
+        Canvas = new SvgCanvas(880, 480, title);
         Canvas.Text(Left + PlotWidth / 2, 24, title, "middle", 15);
         Canvas.Text(Left + PlotWidth / 2, Top + PlotHeight + 40, xLabel, "middle");
         Canvas.Text(18, Top + PlotHeight / 2, yLabel, "middle", rotate: -90);
