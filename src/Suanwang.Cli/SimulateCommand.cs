@@ -36,17 +36,15 @@ internal static class SimulateCommand
 
     private static int Run(CliConsole console, string path, string[] policies, bool json, string? outDir, bool repeatable)
     {
-        var unknown = policies.Where(p => !PolicyNames.All.Contains(p, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
-        if (unknown.Length > 0)
+        var usage = policies.Where(p => !PolicyNames.All.Contains(p, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal)
+            .Select(name => $"unknown policy '{name}'; known policies: {string.Join(", ", PolicyNames.All)}")
+            .Concat(outDir is { Length: 0 } ? ["--out needs a folder"] : [])
+            .ToArray();
+        if (usage.Length > 0)
         {
-            foreach (var name in unknown)
-                console.Error.WriteLine($"usage error: unknown policy '{name}'; known policies: {string.Join(", ", PolicyNames.All)}");
+            foreach (var message in usage)
+                console.Error.WriteLine($"usage error: {message}");
             console.Error.WriteLine("Run 'suanwang simulate --help' for usage.");
-            return ExitCodes.Usage;
-        }
-        if (outDir is { Length: 0 })
-        {
-            console.Error.WriteLine("usage error: --out needs a folder");
             return ExitCodes.Usage;
         }
 
