@@ -32,6 +32,7 @@ internal static class SuanwangCommand
         var root = new RootCommand("Suanwang (算网): the compute-network brain — federate, measure, schedule and simulate compute over a national network.");
         root.Subcommands.Add(TopologyCommands.Create(console));
         root.Subcommands.Add(ValidateCommand.Create(console));
+        root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(MeasureCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
 

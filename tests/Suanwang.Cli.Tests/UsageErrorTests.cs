@@ -14,6 +14,9 @@ public sealed class UsageErrorTests
         new[] { "topology", "tiers", "--file", "a.yaml", "--gml", "b.gml" },
         new[] { "topology", "show", "--preset" },
         new[] { "validate" },
+        new[] { "simulate" },
+        new[] { "simulate", "a.yaml", "--out" },
+        new[] { "simulate", "a.yaml", "--out", "" },
         new[] { "validate", "a.yaml", "b.yaml" },
         new[] { "measure", "--size", "big" },
         new[] { "topology", "tiers", "--inflation", "steep" },
@@ -40,7 +43,7 @@ public sealed class UsageErrorTests
 
         var line = Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("usage error:", StringComparison.Ordinal));
         Assert.Contains("'frobnicate'", line);
-        Assert.Contains("topology, validate, measure", line);
+        Assert.Contains("topology, validate, simulate, measure", line);
     }
 
     [Fact]
