@@ -40,6 +40,8 @@ public readonly record struct UtilizationSample(double Seconds, long BusyNodes);
 /// <param name="PoolUtilization">Per pool (in topology order): node-seconds held ÷ (nodes × simulated span), for the load map.</param>
 /// <param name="Events">Events processed.</param>
 /// <param name="SchedulerCalls">Times the scheduler ran.</param>
+/// <param name="Decisions">Decisions it made (one per pending job per call).</param>
+/// <param name="SchedulerSeconds">Wall time spent inside the scheduler.</param>
 /// <param name="Restarts">Executions lost to failures (a job restarted twice counts twice).</param>
 public sealed record SimulationResult(
     PolicyReport Report,
@@ -49,4 +51,6 @@ public sealed record SimulationResult(
     ImmutableArray<double> PoolUtilization,
     long Events,
     long SchedulerCalls,
+    long Decisions,
+    double SchedulerSeconds,
     int Restarts);

@@ -361,6 +361,6 @@ public sealed class SimulationRun
         var span = (lastTicks - firstArrival) / (double)TimeSpan.TicksPerSecond;
         var report = PolicyReport.Summarize(_policy.Name, outcomes, _poolNodes.Sum(), span, _schedulerTime.Elapsed.TotalSeconds, _decisions);
         return new SimulationResult(report, outcomes, [.. _utilization], _transfers.LinkBytes, [.. _poolNodeSeconds.Select((used, p) => span > 0 && _poolNodes[p] > 0 ? used / (_poolNodes[p] * span) : 0)],
-            _eventCount, _schedulerCalls, _restarts);
+            _eventCount, _schedulerCalls, _decisions, _schedulerTime.Elapsed.TotalSeconds, _restarts);
     }
 }

@@ -38,7 +38,7 @@ public sealed class SvgPlotsTests
     {
         var report = PolicyReport.Summarize("network-aware", [], 12, 0, 0, 0);
         var run = new SimulationResult(report, [], [new UtilizationSample(0, 0), new UtilizationSample(3600, 6), new UtilizationSample(7200, 0)],
-            linkBytes, poolUtilization, 0, 0, 0);
+            linkBytes, poolUtilization, 0, 0, 0, 0, 0);
         return new ScenarioResult(name, 1, [run], []);
     }
 

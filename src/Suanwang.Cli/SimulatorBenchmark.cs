@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Suanwang.Core.Measurement;
+using Suanwang.Core.Model;
+using Suanwang.Core.Scheduling;
+using Suanwang.Core.Topologies;
+using Suanwang.Simulation.Engine;
+using Suanwang.Simulation.Workloads;
+
+namespace Suanwang.Cli;
+
+/// <summary>The event machinery measured alone: a hold model on the future-event list, against .NET's PriorityQueue doing the same work.</summary>
+/// <param name="QueueSize">Events kept in the list.</param>
+/// <param name="Events">Events taken (each followed by one scheduled).</param>
+/// <param name="EventsPerSecond">Our list.</param>
+/// <param name="BaselineEventsPerSecond">PriorityQueue with (time, insertion number) priorities, same sequence.</param>
+internal sealed record EngineBenchResult(int QueueSize, long Events, double EventsPerSecond, double BaselineEventsPerSecond);
+
+/// <summary>A whole trace simulated in-process after warm-up.</summary>
+/// <param name="Trace">The trace file name.</param>
+/// <param name="Nodes">Nodes of the one site.</param>
+/// <param name="Policy">The policy.</param>
+/// <param name="Jobs">Jobs replayed.</param>
+/// <param name="Seconds">Wall time of the run (best of the repetitions).</param>
+/// <param name="Events">Events the run processed.</param>
+/// <param name="SchedulerCalls">Times the scheduler ran.</param>
+/// <param name="SchedulerSeconds">Wall time inside the scheduler.</param>
+/// <param name="MeanWaitSeconds">Mean wait (a check that the run did the work).</param>
+internal sealed record TraceBenchResult(string Trace, int Nodes, string Policy, int Jobs, double Seconds, long Events, long SchedulerCalls, double SchedulerSeconds, double MeanWaitSeconds);
+
+/// <summary>What <c>suanwang bench simulator</c> measures.</summary>
+internal static class SimulatorBenchmark
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Hold model: the list starts with <paramref name="queueSize"/> events; each step takes the earliest
+    /// and schedules one at now + an exponential delay (mean 1 s, precomputed so the random generator is
+    /// not timed). The same steps run on PriorityQueue as the baseline.
+    /// </summary>
+    public static EngineBenchResult Engine(int queueSize, long events, int seed)
+    {
+        var random = new Random(seed);
+        var delays = new long[1 << 16];
+        for (var i = 0; i < delays.Length; i++)
+            delays[i] = 1 + (long)(-Math.Log(1 - random.NextDouble()) * TimeSpan.TicksPerSecond);
+        var initial = Enumerable.Range(0, queueSize).Select(i => delays[i % delays.Length] * 3).ToArray();
+
+        double Ours()
+        {
+            var list = new FutureEventList<int>();
+            foreach (var (time, i) in initial.Select((t, i) => (t, i)))
+                list.Schedule(time, i);
+            var watch = Stopwatch.StartNew();
+            for (long k = 0; k < events; k++)
+            {
+                list.TryDequeue(out var now, out var item);
+                list.Schedule(now + delays[k & 0xFFFF], item);
+            }
+            return events / watch.Elapsed.TotalSeconds;
+        }
+
+        double Baseline()
+        {
+            var queue = new PriorityQueue<int, (long Time, long Sequence)>();
+            long sequence = 0;
+            foreach (var (time, i) in initial.Select((t, i) => (t, i)))
+                queue.Enqueue(i, (time, sequence++));
+            var watch = Stopwatch.StartNew();
+            for (long k = 0; k < events; k++)
+            {
+                queue.TryDequeue(out var item, out var priority);
+                queue.Enqueue(item, (priority.Time + delays[k & 0xFFFF], sequence++));
+            }
+            return events / watch.Elapsed.TotalSeconds;
+        }
+
+        Ours();
+        Baseline(); // warm-up of both
+        return new EngineBenchResult(queueSize, events, Ours(), Baseline());
+    }
+
+    /// <summary>Simulates a whole trace on one site of <paramref name="nodes"/> one-core nodes, after a warm-up run on its first jobs; best of <paramref name="repetitions"/>.</summary>
+    public static TraceBenchResult Trace(string path, int nodes, SchedulingPolicy policy, int repetitions)
+    {
+        var trace = SwfReader.Read(path);
+        if (!trace.IsValid)
+            throw new InvalidDataException(string.Join("; ", trace.Errors));
+        var pool = new Pool("site/hpc", "site", PoolKind.Hpc, new NodeShape(1, ByteSize.FromGibibytes(4), null, null), nodes,
+            new Money(100, "CNY"), 1.3, 550, AccessMode.Simulated);
+        var draft = new TopologyDraft("bench", [new Core.Network.PointOfPresence("here", "here", null)], [],
+            [new Site("site", SiteTier.Region, "CN", "p", "here", null, [pool])], [], Core.Network.GeoLatency.Default,
+            ImmutableSortedDictionary<string, string>.Empty, []);
+        var topology = Topology.Create(draft).Topology!;
+        var (jobs, _) = TraceJobs.Map(trace, 0, topology.Sites[0], 1, null, Start);
+        var catalog = DeviceCatalog.LoadEmbedded();
+        SimulationResult Run(ImmutableArray<SimulatedJob> some) =>
+            SimulationRun.Run(new SimulationInput(topology, catalog, [], some, [], Start, null, null), policy);
+
+        Run(jobs[..Math.Min(1000, jobs.Length)]);
+        var best = double.PositiveInfinity;
+        SimulationResult? result = null;
+        for (var r = 0; r < repetitions; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            result = Run(jobs);
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        return new TraceBenchResult(Path.GetFileName(path), nodes, policy.Name, jobs.Length, best, result!.Events, result.SchedulerCalls,
+            result.SchedulerSeconds, result.Report.WaitSeconds.Mean);
+    }
+}
