@@ -103,8 +103,9 @@ internal static class SimulatorBenchmark
         for (var r = 0; r < repetitions; r++)
         {
             var watch = Stopwatch.StartNew();
-            result = Run(jobs);
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            var run = Run(jobs);
+            if (watch.Elapsed.TotalSeconds < best)
+                (best, result) = (watch.Elapsed.TotalSeconds, run);
         }
         return new TraceBenchResult(Path.GetFileName(path), nodes, policy.Name, jobs.Length, best, result!.Events, result.SchedulerCalls,
             result.SchedulerSeconds, result.Report.WaitSeconds.Mean);
