@@ -16,7 +16,7 @@ public static class TraceJobs
 {
     /// <summary>Maps a trace; lines that cannot be replayed (unknown run time or processor count) are skipped and counted in the warnings.</summary>
     /// <param name="trace">A valid trace.</param>
-    /// <param name="workloadIndex">The workload's index in the scenario (job ids are <c>w{index}-{job number}</c>).</param>
+    /// <param name="workloadIndex">The workload's index in the scenario (job ids are <c>w{index}-{job number}</c>, the number zero-padded to the trace's widest).</param>
     /// <param name="site">The site its jobs arrive at; it must have a pool.</param>
     /// <param name="processorsPerNode">How trace processors map to nodes.</param>
     /// <param name="limit">At most this many jobs, in file order, or null.</param>
@@ -35,6 +35,9 @@ public static class TraceJobs
         var name = Path.GetFileName(trace.Source);
         var jobs = ImmutableArray.CreateBuilder<SimulatedJob>();
         var (unknownRuntime, unknownProcessors) = (0, 0);
+        // Job numbers are zero-padded to one width so that ids sort like the numbers: the scheduler breaks
+        // submit-time ties by job id, and a trace's order among jobs submitted in the same second is its numbering.
+        var width = trace.Jobs.IsEmpty ? 1 : trace.Jobs.Max(j => j.JobNumber).ToString(CultureInfo.InvariantCulture).Length;
         foreach (var line in trace.Jobs)
         {
             if (limit is { } most && jobs.Count >= most)
@@ -52,7 +55,7 @@ public static class TraceJobs
             var tasks = (line.Processors + processorsPerNode - 1) / processorsPerNode;
             // A zero estimate is not a valid duration; a job that really takes 0 s still gets a 1 s limit.
             var estimate = TimeSpan.FromSeconds(Math.Max(1, line.EstimatedRunTime));
-            var id = string.Create(CultureInfo.InvariantCulture, $"w{workloadIndex}-{line.JobNumber}");
+            var id = string.Create(CultureInfo.InvariantCulture, $"w{workloadIndex}-{line.JobNumber.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0')}");
             var demand = new JobDemand(
                 id, JobPriority.Normal, tasks == 1 ? JobType.Batch : JobType.Gang, tasks,
                 resources, estimate, [], null, user, null, null, [], PlacementPreference.None, JobFlags.None, null);
