@@ -22,23 +22,30 @@ internal static class BenchSimulatorCommand
         };
         var events = new Option<long>("--events") { Description = "Events in the engine microbenchmark.", DefaultValueFactory = _ => 5_000_000 };
         var repetitions = new Option<int>("--repetitions") { Description = "Runs of each trace; the best is reported.", DefaultValueFactory = _ => 3 };
+        var windows = new Option<int>("--windows")
+        {
+            Description = "Also replay windows of this many consecutive jobs of each trace (every 256 jobs, each from an empty machine) under fcfs and fcfs-easy, and report their mean bounded slowdown (RLScheduler's protocol); 0 for none.",
+            DefaultValueFactory = _ => 0,
+        };
         var json = CommonOptions.Json();
         var command = new Command("simulator",
             "Measure the engine's events/s (hold model on the future-event list, against .NET's PriorityQueue) and whole traces simulated in-process after warm-up.")
         {
-            traces, policy, events, repetitions, json,
+            traces, policy, events, repetitions, windows, json,
         };
-        command.SetAction(parse => Run(console, parse.GetValue(traces)!, parse.GetValue(policy)!, parse.GetValue(events), parse.GetValue(repetitions), parse.GetValue(json)));
+        command.SetAction(parse => Run(console, parse.GetValue(traces)!, parse.GetValue(policy)!, parse.GetValue(events), parse.GetValue(repetitions), parse.GetValue(windows), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(CliConsole console, string folder, string policyName, long events, int repetitions, bool json)
+    private static int Run(CliConsole console, string folder, string policyName, long events, int repetitions, int windowJobs, bool json)
     {
         var policy = SchedulingPolicy.ByName(policyName);
         if (policy is null)
             return console.InvalidInput($"unknown policy '{policyName}'; known policies: {string.Join(", ", SchedulingPolicy.All.Select(p => p.Name))}");
         if (events is < 1_000 or > 1_000_000_000 || repetitions is < 1 or > 100)
             return console.InvalidInput("--events must be between 1,000 and 1,000,000,000 and --repetitions between 1 and 100");
+        if (windowJobs is < 0 or > 4096)
+            return console.InvalidInput("--windows must be between 0 (none) and 4,096 jobs");
         (string File, int Nodes)[] wanted = [("NASA-iPSC-1993-3.1-cln.swf.gz", 128), ("lublin_256.swf", 256)];
         var missing = wanted.Where(t => !File.Exists(Path.Combine(folder, t.File))).Select(t => t.File).ToArray();
         if (missing.Length > 0)
@@ -47,9 +54,12 @@ internal static class BenchSimulatorCommand
         var small = SimulatorBenchmark.Engine(1_000, events, 42);
         var large = SimulatorBenchmark.Engine(100_000, events, 42);
         var runs = wanted.Select(t => SimulatorBenchmark.Trace(Path.Combine(folder, t.File), t.Nodes, policy, repetitions)).ToArray();
+        var windowed = windowJobs == 0 ? [] : wanted
+            .SelectMany(t => new[] { SchedulingPolicy.Fcfs, SchedulingPolicy.FcfsEasy }.Select(p => SimulatorBenchmark.Windows(Path.Combine(folder, t.File), t.Nodes, p, windowJobs, 256)))
+            .ToArray();
         if (json)
         {
-            console.WriteJson(new { Engine = new[] { small, large }, Traces = runs });
+            console.WriteJson(new { Engine = new[] { small, large }, Traces = runs, Windows = windowed });
             return ExitCodes.Ok;
         }
         var engine = new Table().Title("engine: hold model, one thread").AddColumn("events in the list").AddColumn(new TableColumn("events/s").RightAligned())
@@ -70,6 +80,19 @@ internal static class BenchSimulatorCommand
                 Invariant($"{r.SchedulerCalls:#,0}"), Invariant($"{r.SchedulerSeconds / r.Seconds:0%}"), Invariant($"{r.MeanWaitSeconds:#,0} s"));
         }
         console.Ansi.Write(table);
+        if (windowed.Length > 0)
+        {
+            var windowTable = new Table().Title(Invariant($"windows of {windowJobs:#,0} consecutive jobs, each from an empty machine"))
+                .AddColumn("trace").AddColumn("policy").AddColumn(new TableColumn("windows").RightAligned())
+                .AddColumn(new TableColumn("bounded slowdown (mean of windows)").RightAligned()).AddColumn(new TableColumn("range").RightAligned())
+                .AddColumn(new TableColumn("utilization").RightAligned());
+            foreach (var w in windowed)
+            {
+                windowTable.AddRow(w.Trace, w.Policy, Invariant($"{w.Windows}"), Invariant($"{w.MeanBoundedSlowdown:#,0.00}"),
+                    Invariant($"{w.MinBoundedSlowdown:#,0.0}–{w.MaxBoundedSlowdown:#,0.0}"), Invariant($"{w.MeanUtilization:0.0%}"));
+            }
+            console.Ansi.Write(windowTable);
+        }
         return ExitCodes.Ok;
     }
 

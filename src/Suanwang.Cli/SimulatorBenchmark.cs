@@ -28,6 +28,18 @@ internal sealed record EngineBenchResult(int QueueSize, long Events, double Even
 /// <param name="MeanWaitSeconds">Mean wait (a check that the run did the work).</param>
 internal sealed record TraceBenchResult(string Trace, int Nodes, string Policy, int Jobs, double Seconds, long Events, long SchedulerCalls, double SchedulerSeconds, double MeanWaitSeconds);
 
+/// <summary>Mean bounded slowdown over windows of consecutive trace jobs, each simulated from an empty machine (RLScheduler's evaluation protocol).</summary>
+/// <param name="Trace">The trace file name.</param>
+/// <param name="Policy">The policy.</param>
+/// <param name="WindowJobs">Jobs per window.</param>
+/// <param name="Windows">Windows simulated.</param>
+/// <param name="MeanBoundedSlowdown">Mean over windows of each window's mean bounded slowdown (τ = 10 s).</param>
+/// <param name="MinBoundedSlowdown">Smallest window mean.</param>
+/// <param name="MaxBoundedSlowdown">Largest window mean.</param>
+/// <param name="MeanUtilization">Mean over windows of the window's utilization (first arrival to last completion).</param>
+internal sealed record WindowBenchResult(string Trace, string Policy, int WindowJobs, int Windows, double MeanBoundedSlowdown, double MinBoundedSlowdown,
+    double MaxBoundedSlowdown, double MeanUtilization);
+
 /// <summary>What <c>suanwang bench simulator</c> measures.</summary>
 internal static class SimulatorBenchmark
 {
@@ -80,19 +92,33 @@ internal static class SimulatorBenchmark
         return new EngineBenchResult(queueSize, events, Ours(), Baseline());
     }
 
+    /// <summary>
+    /// Windows of <paramref name="size"/> consecutive jobs starting every <paramref name="stride"/> jobs
+    /// from job index <paramref name="size"/> (so the first window of the trace, which starts on an idle
+    /// machine anyway, is left out as RLScheduler does), each replayed alone from an empty machine with
+    /// arrival times shifted to start at 0.
+    /// </summary>
+    public static WindowBenchResult Windows(string path, int nodes, SchedulingPolicy policy, int size, int stride)
+    {
+        var (topology, jobs) = World(path, nodes);
+        var catalog = DeviceCatalog.LoadEmbedded();
+        var results = new List<(double Slowdown, double Utilization)>();
+        for (var first = size; first + size <= jobs.Length; first += stride)
+        {
+            var window = jobs[first..(first + size)];
+            var shift = window[0].Job.SubmittedAt - Start;
+            var shifted = window.Select(j => j with { Job = j.Job with { SubmittedAt = j.Job.SubmittedAt - shift } }).ToImmutableArray();
+            var result = SimulationRun.Run(new SimulationInput(topology, catalog, [], shifted, [], Start, null, null), policy);
+            results.Add((result.Report.BoundedSlowdownMean, result.Report.Utilization));
+        }
+        return new WindowBenchResult(Path.GetFileName(path), policy.Name, size, results.Count, results.Average(r => r.Slowdown),
+            results.Min(r => r.Slowdown), results.Max(r => r.Slowdown), results.Average(r => r.Utilization));
+    }
+
     /// <summary>Simulates a whole trace on one site of <paramref name="nodes"/> one-core nodes, after a warm-up run on its first jobs; best of <paramref name="repetitions"/>.</summary>
     public static TraceBenchResult Trace(string path, int nodes, SchedulingPolicy policy, int repetitions)
     {
-        var trace = SwfReader.Read(path);
-        if (!trace.IsValid)
-            throw new InvalidDataException(string.Join("; ", trace.Errors));
-        var pool = new Pool("site/hpc", "site", PoolKind.Hpc, new NodeShape(1, ByteSize.FromGibibytes(4), null, null), nodes,
-            new Money(100, "CNY"), 1.3, 550, AccessMode.Simulated);
-        var draft = new TopologyDraft("bench", [new Core.Network.PointOfPresence("here", "here", null)], [],
-            [new Site("site", SiteTier.Region, "CN", "p", "here", null, [pool])], [], Core.Network.GeoLatency.Default,
-            ImmutableSortedDictionary<string, string>.Empty, []);
-        var topology = Topology.Create(draft).Topology!;
-        var (jobs, _) = TraceJobs.Map(trace, 0, topology.Sites[0], 1, null, Start);
+        var (topology, jobs) = World(path, nodes);
         var catalog = DeviceCatalog.LoadEmbedded();
         SimulationResult Run(ImmutableArray<SimulatedJob> some) =>
             SimulationRun.Run(new SimulationInput(topology, catalog, [], some, [], Start, null, null), policy);
@@ -109,5 +135,21 @@ internal static class SimulatorBenchmark
         }
         return new TraceBenchResult(Path.GetFileName(path), nodes, policy.Name, jobs.Length, best, result!.Events, result.SchedulerCalls,
             result.SchedulerSeconds, result.Report.WaitSeconds.Mean);
+    }
+
+    /// <summary>One site of <paramref name="nodes"/> one-core nodes and the trace's jobs on it.</summary>
+    private static (Topology Topology, ImmutableArray<SimulatedJob> Jobs) World(string path, int nodes)
+    {
+        var trace = SwfReader.Read(path);
+        if (!trace.IsValid)
+            throw new InvalidDataException(string.Join("; ", trace.Errors));
+        var pool = new Pool("site/hpc", "site", PoolKind.Hpc, new NodeShape(1, ByteSize.FromGibibytes(4), null, null), nodes,
+            new Money(100, "CNY"), 1.3, 550, AccessMode.Simulated);
+        var draft = new TopologyDraft("bench", [new Core.Network.PointOfPresence("here", "here", null)], [],
+            [new Site("site", SiteTier.Region, "CN", "p", "here", null, [pool])], [], Core.Network.GeoLatency.Default,
+            ImmutableSortedDictionary<string, string>.Empty, []);
+        var topology = Topology.Create(draft).Topology!;
+        var (jobs, _) = TraceJobs.Map(trace, 0, topology.Sites[0], 1, null, Start);
+        return (topology, jobs);
     }
 }
