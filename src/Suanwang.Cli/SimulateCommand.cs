@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Suanwang.Core.Measurement;
+using Suanwang.Simulation.Reporting;
 using Suanwang.Simulation.Reporting.Plots;
 using Suanwang.Simulation.Runs;
 using Suanwang.Simulation.Scenarios;
@@ -13,7 +14,7 @@ namespace Suanwang.Cli;
 internal static class SimulateCommand
 {
     /// <summary>The files <c>--out</c> writes, in the order written.</summary>
-    public static readonly string[] OutputFiles = ["result.json", "jct-cdf.svg", "utilization.svg", "map.svg"];
+    public static readonly string[] OutputFiles = ["result.json", "jct-cdf.svg", "utilization.svg", "map.svg", "jobs.csv"];
 
     public static Command Create(CliConsole console)
     {
@@ -23,7 +24,7 @@ internal static class SimulateCommand
             Description = "Simulate this policy instead of the scenario's list; repeat for several. Known: " + string.Join(", ", PolicyNames.All) + ".",
         };
         var json = CommonOptions.Json();
-        var outDir = new Option<string?>("--out") { Description = "Also write result.json and the plots jct-cdf.svg, utilization.svg and map.svg into this folder (created if missing)." };
+        var outDir = new Option<string?>("--out") { Description = "Also write result.json, the plots jct-cdf.svg, utilization.svg and map.svg, and every job's outcome as jobs.csv into this folder (created if missing)." };
         var repeatable = new Option<bool>("--repeatable") { Description = "Write 0 for the measured scheduler µs per decision, so the JSON is byte-identical between runs." };
         var command = new Command("simulate", "Simulate a scenario under each of its policies on the same jobs and compare them side by side.")
         {
@@ -93,6 +94,7 @@ internal static class SimulateCommand
             SvgPlots.JctCdf(result),
             SvgPlots.Utilization(result, scenario.Topology.Pools.Sum(p => (long)p.NodeCount)),
             SvgPlots.LoadMap(result, scenario.Topology),
+            JobOutcomesCsv.Write(result),
         };
         try
         {

@@ -127,10 +127,15 @@ public sealed class SimulateCommandTests : IDisposable
 
         Assert.True(run.Exit == 0, run.ToString());
         Assert.True(again.Exit == 0, again.ToString());
-        Assert.Contains("wrote result.json, jct-cdf.svg, utilization.svg, map.svg to", again.Out);
+        Assert.Contains("wrote result.json, jct-cdf.svg, utilization.svg, map.svg, jobs.csv to", again.Out);
         Assert.Equal(run.Out, File.ReadAllText(Path.Combine(first, "result.json")));
-        foreach (var name in new[] { "result.json", "jct-cdf.svg", "utilization.svg", "map.svg" })
+        foreach (var name in new[] { "result.json", "jct-cdf.svg", "utilization.svg", "map.svg", "jobs.csv" })
             Assert.Equal(File.ReadAllBytes(Path.Combine(first, name)), File.ReadAllBytes(Path.Combine(second, name)));
+
+        var csv = File.ReadAllLines(Path.Combine(first, "jobs.csv"));
+        Assert.Equal("policy,job,tenant,end,submit_s,start_s,finish_s,run_s,node_seconds,restarts,staged_bytes,cost_cny,reason", csv[0]);
+        Assert.Equal(1 + (2 * 3), csv.Length); // two policies × three replayed jobs
+        Assert.All(csv.Skip(1), line => Assert.Matches("^fcfs(-easy)?,w0-[0-9],", line));
 
         XNamespace svg = "http://www.w3.org/2000/svg";
         var cdf = XDocument.Load(Path.Combine(first, "jct-cdf.svg"));

@@ -61,6 +61,8 @@ internal sealed class JobRecord(int index, SimulatedJob job)
 
     public string Reason { get; set; } = "";
 
+    public int Restarts { get; set; }
+
     /// <summary>The outcome at the end of the run; <paramref name="start"/> is the simulation's start in ticks.</summary>
     public JobOutcome Outcome(long start)
     {
@@ -79,6 +81,6 @@ internal sealed class JobRecord(int index, SimulatedJob job)
             Seconds(Pending.SubmittedAt.UtcTicks),
             end == JobEnd.Completed ? Seconds(StartTicks) : FirstStartTicks is { } first ? Seconds(first) : null,
             end == JobEnd.Completed ? Seconds(FinishTicks) : null,
-            RunSeconds, NodeSeconds, hasSla, hasSla && met, StagedBytes, StagingSeconds, CostMinorUnits, EnergyKwh, CarbonKg);
+            RunSeconds, NodeSeconds, hasSla, hasSla && met, StagedBytes, StagingSeconds, CostMinorUnits, EnergyKwh, CarbonKg, Restarts);
     }
 }

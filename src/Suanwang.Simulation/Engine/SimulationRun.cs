@@ -298,6 +298,7 @@ public sealed class SimulationRun
             _restarts++;
         }
         _transfers.CancelAll(job, now, _startTicks);
+        job.Restarts++;
         job.Epoch++;
         job.Phase = JobPhase.Pending;
         job.Reason = reason;

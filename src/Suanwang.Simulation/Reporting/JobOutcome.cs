@@ -33,6 +33,7 @@ public enum JobEnd
 /// <param name="CostMinorUnits">What it cost, in minor units (fen).</param>
 /// <param name="EnergyKwh">Facility energy it used.</param>
 /// <param name="CarbonKg">Emissions of that energy.</param>
+/// <param name="Restarts">Executions of it stopped by failures (each lost its work and started again).</param>
 public sealed record JobOutcome(
     string JobId,
     string Tenant,
@@ -49,4 +50,5 @@ public sealed record JobOutcome(
     double StagingSeconds,
     long CostMinorUnits,
     double EnergyKwh,
-    double CarbonKg);
+    double CarbonKg,
+    int Restarts = 0);
