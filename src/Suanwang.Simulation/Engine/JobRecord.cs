@@ -45,6 +45,9 @@ internal sealed class JobRecord(int index, SimulatedJob job)
 
     public long FinishTicks { get; set; }
 
+    /// <summary>Time from the end of the run until the output is back with the user.</summary>
+    public long OutputReturnTicks { get; set; }
+
     public double RunSeconds { get; set; }
 
     public double NodeSeconds { get; set; }

@@ -98,7 +98,9 @@ public sealed class SimulationRun
                 if (e.Kind is EventKind.Arrival or EventKind.JobEnd or EventKind.FailureStart or EventKind.FailureEnd)
                     _lastActivity = next;
             }
-            changed |= CollectTransfers(next);
+            // A transfer completing frees nothing a waiting job could use (its job's nodes were held already), so
+            // it does not call the scheduler; only arrivals, job ends, failures and wake-ups do.
+            CollectTransfers(next);
             if (changed)
                 Schedule(next);
             ScheduleNetworkWake(next);
@@ -157,6 +159,7 @@ public sealed class SimulationRun
         _schedulerCalls++;
         _decisions += plan.Decisions.Length;
         var next = long.MaxValue;
+        List<JobRecord>? outage = null;
         foreach (var decision in plan.Decisions)
         {
             var job = _jobs[_jobIndex[decision.JobId]];
@@ -171,16 +174,37 @@ public sealed class SimulationRun
                 case DecisionKind.Placed:
                     next = Math.Min(next, decision.Placement!.Start.UtcTicks);
                     break;
-                case DecisionKind.Unschedulable when _downSites.Count == 0 && !_transfers.AnyDegraded:
-                    job.Phase = JobPhase.Failed;
+                case DecisionKind.Unschedulable:
+                    (outage ??= []).Add(job);
                     break;
             }
         }
+        if (outage is not null)
+            FailTheImpossible(outage, snapshot, now);
         _pending.RemoveAll(i => _jobs[i].Phase != JobPhase.Pending);
         if (next != long.MaxValue)
             Wake(next);
         else if (_pending.Count > 0 && _input.RoundInterval is { } round && _events.Count > 0)
             Wake(now + round.Ticks);
+    }
+
+    /// <summary>
+    /// Unschedulable jobs fail — unless a failure is in progress and the job could be placed were every
+    /// site up and every link whole (asked of the scheduler on such a snapshot): those wait for the world to recover.
+    /// </summary>
+    private void FailTheImpossible(List<JobRecord> unschedulable, SchedulingSnapshot snapshot, long now)
+    {
+        if (_downSites.Count > 0 || _transfers.AnyDegraded)
+        {
+            var whole = new SchedulingSnapshot(_input.Topology, _input.Catalog, _input.Datasets, snapshot.Running, _transfers.CalendarWithoutDegradations(), [], snapshot.Version);
+            _schedulerTime.Start();
+            var plan = Scheduler.Plan(whole, [.. unschedulable.Select(j => j.Pending)], new DateTimeOffset(now, TimeSpan.Zero), _policy);
+            _schedulerTime.Stop();
+            var possible = plan.Decisions.Where(d => d.Kind != DecisionKind.Unschedulable).Select(d => d.JobId).ToHashSet(StringComparer.Ordinal);
+            unschedulable.RemoveAll(j => possible.Contains(j.Pending.Id));
+        }
+        foreach (var job in unschedulable)
+            job.Phase = JobPhase.Failed;
     }
 
     private void Wake(long at)
@@ -232,8 +256,9 @@ public sealed class SimulationRun
         // Actual run time on this pool: the reference run time scaled as the scheduler scaled the estimate.
         var scale = placement.Runtime.Ticks / (double)job.Pending.Demand.Duration.Ticks;
         var run = (long)Math.Ceiling(job.Job.ActualRuntime.Ticks * scale);
-        var outputReturn = Math.Max(0, (placement.Completion - placement.Start - placement.Runtime).Ticks);
-        _events.Schedule(now + run + outputReturn, new SimEvent(EventKind.JobEnd, job.Index, job.Epoch));
+        // The nodes are free when the run ends; the job completes when its output is back (the plan's estimate).
+        job.OutputReturnTicks = Math.Max(0, (placement.Completion - placement.Start - placement.Runtime).Ticks);
+        _events.Schedule(now + run, new SimEvent(EventKind.JobEnd, job.Index, job.Epoch));
         job.RunSeconds = run / (double)TimeSpan.TicksPerSecond;
         ChangeBusy(now, placement.Nodes);
     }
@@ -242,7 +267,7 @@ public sealed class SimulationRun
     {
         var placement = job.Placement!;
         job.Phase = JobPhase.Completed;
-        job.FinishTicks = now;
+        job.FinishTicks = now + job.OutputReturnTicks;
         job.NodeSeconds += placement.Nodes * job.RunSeconds;
         _poolNodeSeconds[job.PoolIndex] += placement.Nodes * job.RunSeconds;
         var share = placement.Runtime.Ticks > 0 ? job.RunSeconds * TimeSpan.TicksPerSecond / placement.Runtime.Ticks : 1;
@@ -307,17 +332,14 @@ public sealed class SimulationRun
         _pending.Add(job.Index);
     }
 
-    private bool CollectTransfers(long now)
+    private void CollectTransfers(long now)
     {
-        var changed = false;
         foreach (var job in _transfers.AdvanceTo(now, _startTicks, _jobs))
         {
             job.TransfersLeft--;
             if (job.TransfersLeft == 0 && job.StartDue && job.Phase == JobPhase.Staging)
                 StartRunning(job, now);
-            changed = true;
         }
-        return changed;
     }
 
     private void ScheduleNetworkWake(long now)

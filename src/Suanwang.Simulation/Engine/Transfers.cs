@@ -106,6 +106,18 @@ internal sealed class Transfers
         }
     }
 
+    /// <summary>A copy of the run's calendar without the capacity reserved for degraded links (the network as if whole).</summary>
+    public ReservationCalendar CalendarWithoutDegradations()
+    {
+        var copy = _calendar.Clone();
+        foreach (var id in _degradations.Values)
+        {
+            if (id.Value > 0)
+                copy.Release(id);
+        }
+        return copy;
+    }
+
     public void Degrade(LinkFailure failure, long now, long startTicks)
     {
         _network.AdvanceTo(Seconds(now, startTicks));
