@@ -111,4 +111,17 @@ public sealed class SimulationRunTests
         Assert.Contains("needs 3 nodes", Of(result, "b").Reason, StringComparison.Ordinal);
         Assert.StartsWith("unfinished at the horizon", Of(result, "c").Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void During_an_outage_an_impossible_job_fails_at_once_and_a_possible_one_waits_for_the_site()
+    {
+        // The only site is down 0–100 s. "big" (3 nodes of 2) could never run: it fails on arrival.
+        // "ok" (1 node, 10 s) can run once the site is back: it starts at 100 and ends at 110.
+        var failures = new FailureSpec[] { new SiteFailure("lab", TimeSpan.Zero, TimeSpan.FromSeconds(100)) };
+        var result = Run(OneSite(2), SchedulingPolicy.FcfsEasy, [Job("big", 10, 3, 10), Job("ok", 10, 1, 10)], failures: failures);
+
+        Assert.Equal(JobEnd.Failed, Of(result, "big").End);
+        Assert.Equal((100.0, 110.0), (Of(result, "ok").Start!.Value, Of(result, "ok").Finish!.Value));
+        Assert.True(result.SchedulerCalls <= 4, $"{result.SchedulerCalls} scheduler calls"); // arrival, recovery (and nothing else needed)
+    }
 }
