@@ -21,6 +21,14 @@ internal readonly record struct Estimate(
     int FreeNodesNow,
     double Load);
 
+/// <summary>What a job costs at least on a pool, before its estimate (see <see cref="CandidateEvaluator.LowerBound"/>).</summary>
+/// <param name="ComputeMinor">The exact compute cost (nodes × billable CU × run hours × price), rounded to minor units.</param>
+/// <param name="Seconds">A lower bound of the seconds from now to completion: shortest staging + run time + output return (the last two only for policies that see the network).</param>
+/// <param name="CostMinor">A lower bound of the cost: compute + each input's cheapest route (when the policy sees the network).</param>
+/// <param name="CarbonKg">The exact carbon.</param>
+/// <param name="FreeNodesNow">The exact free nodes now (only when asked; else 0).</param>
+internal readonly record struct PoolBound(long ComputeMinor, double Seconds, long CostMinor, double CarbonKg, int FreeNodesNow);
+
 /// <summary>
 /// The cycle's <em>filter</em> and <em>score</em> extension points for one (job, pool) pair: hard
 /// filters first (site up, exclusions, jurisdictions, latency tier, inputs reachable, fit), then the time, cost and
@@ -116,8 +124,18 @@ internal sealed class CandidateEvaluator
             if (context.TierRejection(pool.PointOfPresence, tier, site.Id) is { } far)
                 return Rejected(far);
         }
-        if (!demand.Inputs.IsEmpty && _staging.UnreachableInput(demand, pool) is { } unreachable)
+        if (index >= 0)
+        {
+            for (var k = 0; k < context.Datasets.Length; k++)
+            {
+                if (_snapshot.Memo.Unreachable(context.DatasetIndices[k], context.Datasets[k]!, index) is { } unreachable)
+                    return unreachable;
+            }
+        }
+        else if (!demand.Inputs.IsEmpty && _staging.UnreachableInput(demand, pool) is { } unreachable)
+        {
             return Rejected($"no replica of dataset '{unreachable}' can reach site '{site.Id}'");
+        }
         int perNode;
         if (index >= 0)
         {
@@ -185,8 +203,60 @@ internal sealed class CandidateEvaluator
             pool.Pool.NodeCount == 0 ? 1 : (double)busyNow / pool.Pool.NodeCount);
     }
 
+    /// <summary>
+    /// What the job costs at least on a pool that passed the hard filters, whatever the cycle has
+    /// reserved: the exact run time, compute cost, carbon (and, when asked, free nodes now), and lower
+    /// bounds of the seconds to completion and of the cost (see <see cref="PoolBound"/>).
+    /// </summary>
+    public PoolBound LowerBound(PendingJob job, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes)
+    {
+        var context = Context(job, userPoint);
+        var pool = _snapshot.Pools[poolIndex];
+        var demand = context.Demand;
+        var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
+        var nodes = (demand.Tasks + perNode - 1) / perNode;
+        var runtime = (long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex));
+        var hours = TimeSpan.FromTicks(runtime).TotalHours;
+        var computeMinor = (long)Math.Round(_snapshot.Memo.BillableNodeUnits(poolIndex) * nodes * hours * pool.Pool.PricePerCuHour.MinorUnits);
+        var energy = pool.NodePowerKw * nodes * hours * pool.Pool.Pue;
+        long staging = 0, stagingCost = 0, output = 0;
+        if (seesNetwork)
+        {
+            (staging, stagingCost) = StagingLowerBound(context, poolIndex);
+            output = context.OutputReturn(pool.PointOfPresence).Ticks;
+        }
+        var free = freeNodes ? (int)(pool.Pool.NodeCount - state.Profile(poolIndex).MaxUsage(now.UtcTicks, now.UtcTicks + 1)) : 0;
+        var cost = stagingCost > long.MaxValue - computeMinor ? long.MaxValue : computeMinor + stagingCost;
+        return new PoolBound(computeMinor, TimeSpan.FromTicks(staging + runtime + output).TotalSeconds, cost, energy * pool.Pool.CarbonGramsPerKwh / 1000, free);
+    }
+
+    /// <summary>
+    /// Lower bounds of <see cref="StagingCache.Estimate"/>: every input takes at least its shortest
+    /// route's duration (transfers start no earlier than now) and costs at least its cheapest route;
+    /// an input without a route makes the estimate count every input as staged at once for free.
+    /// </summary>
+    private (long Ticks, long CostMinor) StagingLowerBound(JobContext job, int poolIndex)
+    {
+        var point = _snapshot.Pools[poolIndex].PointOfPresence;
+        long ticks = 0, cost = 0;
+        for (var k = 0; k < job.Datasets.Length; k++)
+        {
+            var dataset = job.Datasets[k]!;
+            if (_snapshot.Memo.HoldsReplica(job.DatasetIndices[k], dataset, poolIndex))
+                continue;
+            if (point < 0)
+                return (0, 0);
+            var bound = _snapshot.Memo.StagingLowerBound(dataset, job.DatasetIndices[k], point);
+            if (!bound.Routed)
+                return (0, 0);
+            ticks = Math.Max(ticks, bound.DurationTicks);
+            cost = bound.CostMinor > long.MaxValue - cost ? long.MaxValue : cost + bound.CostMinor;
+        }
+        return (ticks, cost);
+    }
+
     /// <summary>The job's context; callers weigh every pool for one job in turn, so one entry is enough.</summary>
-    private JobContext Context(PendingJob job, int userPoint)
+    internal JobContext Context(PendingJob job, int userPoint)
     {
         if (_job is { } context && ReferenceEquals(context.Job, job) && context.UserPoint == userPoint)
             return context;

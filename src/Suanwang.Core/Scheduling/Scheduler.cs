@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Suanwang.Core.Model;
 using Suanwang.Core.Validation;
 
@@ -49,13 +50,15 @@ public static class Scheduler
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
         private readonly bool[] _blocked = new bool[snapshot.Pools.Length];
-        private List<Estimate>? _feasible;
         private CandidateEvaluator? _evaluator;
+        private CandidateSearch? _search;
 
         public CycleState State { get; } = new(snapshot, now);
 
         // A cycle's calendar only gains reservations (Bind), so staging answers may be kept between jobs.
         private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging, calendarsOnlyGrow: true);
+
+        private CandidateSearch Search => _search ??= new CandidateSearch(snapshot, Evaluator, policy);
 
         /// <summary>Decides one job; <paramref name="assignedPool"/> (or −1) is the pool the batch round chose for it.</summary>
         public Decision Decide(PendingJob job, int assignedPool = -1)
@@ -68,11 +71,6 @@ public static class Scheduler
             {
                 // One malformed job must not stop the cycle for everyone else.
                 return new Decision(job.Id, DecisionKind.Unschedulable, null, $"the job could not be evaluated: {ex.Message}", []);
-            }
-            finally
-            {
-                // The estimates buffer outlives the cycle: the next cycle on this snapshot reuses it.
-                snapshot.Memo.ReturnEstimates(ref _feasible);
             }
         }
 
@@ -88,43 +86,15 @@ public static class Scheduler
             if (demand.User is { Latency: not null } user && demand.Type == JobType.Service && userPoint < 0)
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
-            var candidates = ImmutableArray.CreateBuilder<Candidate>(snapshot.Pools.Length);
-            var feasible = _feasible ??= snapshot.Memo.TakeEstimates(); // estimates are values; a job's list dies with its decision
-            feasible.Clear();
-            var passedHardFilters = 0;
-            for (var i = 0; i < snapshot.Pools.Length; i++)
-            {
-                var pool = snapshot.Pools[i];
-                if (Evaluator.Reject(job, i, userPoint, policy) is { } rejected)
-                {
-                    candidates.Add(rejected);
-                    continue;
-                }
-                passedHardFilters++;
-                var estimate = Evaluator.Estimate(job, i, State, now, policy.SeesNetwork, userPoint);
-                if (TimeOrMoneyRejection(demand, estimate) is { } late)
-                {
-                    candidates.Add(new Candidate(pool.Pool.Id, late, null));
-                    continue;
-                }
-                feasible.Add(estimate);
-                candidates.Add(snapshot.Memo.FeasiblePlaceholder(i)); // replaced by the scored candidate below
-            }
-            if (feasible.Count == 0)
-                return Unschedulable(job, NoPoolReason(candidates, passedHardFilters), candidates.ToImmutable());
-
-            var scores = Scoring.Score(feasible, policy, demand, snapshot, now);
-            for (var k = 0; k < feasible.Count; k++)
-                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
-            var assigned = assignedPool < 0 ? -1 : feasible.FindIndex(e => e.Pool == assignedPool);
-            var winner = assigned >= 0 ? assigned : Scoring.Winner(feasible, scores);
-            var chosen = feasible[winner];
+            var candidates = new Candidate[snapshot.Pools.Length];
+            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now);
+            var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
+            if (outcome.Winner is not { } chosen)
+                return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), explained);
             if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, explained);
             var placement = Bind(job, chosen);
-            var reason = string.Create(CultureInfo.InvariantCulture,
-                $"{snapshot.Pools[chosen.Pool].Pool.Id} {(assigned >= 0 ? "was assigned by the batch round" : "won")} among {feasible.Count} feasible of {snapshot.Pools.Length} pools by {(assigned >= 0 ? "weighted completion time over all pending jobs" : Scoring.Describe(policy.Chooser))}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, Search.Reason(outcome), explained);
         }
 
         private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>
@@ -139,13 +109,13 @@ public static class Scheduler
             return null;
         }
 
-        private static string NoPoolReason(ImmutableArray<Candidate>.Builder candidates, int passedHardFilters)
+        private static string NoPoolReason(Candidate[] candidates, int passedHardFilters)
         {
-            if (candidates.Count == 0)
+            if (candidates.Length == 0)
                 return "there are no pools";
             var common = candidates.GroupBy(c => c.Rejection!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
             var prefix = passedHardFilters > 0 ? "no pool meets the deadline or budget" : "no pool can run this job";
-            return string.Create(CultureInfo.InvariantCulture, $"{prefix}; most common reason ({common.Count()} of {candidates.Count} pools): {common.Key}");
+            return string.Create(CultureInfo.InvariantCulture, $"{prefix}; most common reason ({common.Count()} of {candidates.Length} pools): {common.Key}");
         }
 
         /// <summary>The queue discipline: whether a job that cannot start now may take a reservation.</summary>

@@ -20,7 +20,6 @@ internal sealed class SchedulingMemo
     private readonly SchedulingSnapshot _snapshot;
     private readonly string?[] _downReason;
     private readonly Candidate?[] _downCandidate;
-    private readonly Candidate[] _feasiblePlaceholder;
     private readonly FrozenDictionary<string, int> _datasetIndex;
     private readonly Dictionary<PoolFacts, int> _poolIndex;
     private readonly double[] _billable;
@@ -34,8 +33,11 @@ internal sealed class SchedulingMemo
     private readonly ConcurrentDictionary<(string Location, int UserPoint, LatencyTier Tier), TierTable> _tiers = new();
     private readonly ConcurrentDictionary<(int Pool, int Nodes), Candidate> _tooFewNodes = new();
     private readonly bool[]?[] _replicaAtPool;
+    private readonly Candidate?[]?[] _unreachableAtPool;
+    private readonly StagingBound?[]?[] _stagingBounds;
+    private readonly Candidate[] _outboundCandidate;
+    private readonly Candidate[] _assignedElsewhere;
     private UsageAt? _runningUsage;
-    private List<Estimate>? _estimates;
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
@@ -43,10 +45,12 @@ internal sealed class SchedulingMemo
         var pools = snapshot.Pools;
         _downReason = new string?[pools.Length];
         _downCandidate = new Candidate?[pools.Length];
-        _feasiblePlaceholder = new Candidate[pools.Length];
+        _outboundCandidate = new Candidate[pools.Length];
+        _assignedElsewhere = new Candidate[pools.Length];
         for (var i = 0; i < pools.Length; i++)
         {
-            _feasiblePlaceholder[i] = new Candidate(pools[i].Pool.Id, null, null);
+            _outboundCandidate[i] = new Candidate(pools[i].Pool.Id, null, null, OutboundNote);
+            _assignedElsewhere[i] = new Candidate(pools[i].Pool.Id, null, null, AssignedElsewhereNote);
             if (snapshot.IsDown(pools[i].Site.Id))
             {
                 _downReason[i] = $"site '{pools[i].Site.Id}' is down";
@@ -58,6 +62,8 @@ internal sealed class SchedulingMemo
             _poolIndex.Add(pools[i], i);
         _datasetIndex = datasetIds.Select((id, i) => KeyValuePair.Create(id, i)).ToFrozenDictionary(StringComparer.Ordinal);
         _replicaAtPool = new bool[]?[_datasetIndex.Count];
+        _unreachableAtPool = new Candidate?[]?[_datasetIndex.Count];
+        _stagingBounds = new StagingBound?[]?[_datasetIndex.Count];
         _billable = new double[pools.Length];
         _cpuKind = new KindTable(snapshot, null);
         _billableKnown = new bool[pools.Length];
@@ -72,8 +78,17 @@ internal sealed class SchedulingMemo
     /// <summary>The (shared) rejected candidate of a pool whose site is down, or null.</summary>
     public Candidate? DownCandidate(int pool) => _downCandidate[pool];
 
-    /// <summary>A pool's candidate with neither rejection nor score: the cycle's placeholder until a feasible pool is scored.</summary>
-    public Candidate FeasiblePlaceholder(int pool) => _feasiblePlaceholder[pool];
+    /// <summary>Why a pool that passed the hard filters was not estimated: its lower bound exceeds the winner's total.</summary>
+    public const string OutboundNote = "not scored: its lower bound on the total exceeds the winner's total";
+
+    /// <summary>Why a pool that passed the hard filters was not estimated: the batch round placed the job elsewhere.</summary>
+    public const string AssignedElsewhereNote = "not scored: the batch round assigned the job to another pool";
+
+    /// <summary>The pool's shared candidate with <see cref="OutboundNote"/>.</summary>
+    public Candidate Outbound(int pool) => _outboundCandidate[pool];
+
+    /// <summary>The pool's shared candidate with <see cref="AssignedElsewhereNote"/>.</summary>
+    public Candidate AssignedElsewhere(int pool) => _assignedElsewhere[pool];
 
     /// <summary>The pool's candidate refused because its site is outside <paramref name="jurisdictions"/> (the job's list, comma-separated).</summary>
     public Candidate JurisdictionRejection(int pool, string jurisdictions) =>
@@ -119,21 +134,6 @@ internal sealed class SchedulingMemo
     public int DatasetIndex(string id) => _datasetIndex[id];
 
     /// <summary>
-    /// A list for one job's feasible estimates, reused across the cycles on this snapshot: a job weighs up
-    /// to every pool, so a fresh list per cycle would grow to a large-object-heap array every time.
-    /// </summary>
-    public List<Estimate> TakeEstimates() => Interlocked.Exchange(ref _estimates, null) ?? [];
-
-    /// <summary>Gives the list taken by <see cref="TakeEstimates"/> back (and clears the caller's reference).</summary>
-    public void ReturnEstimates(ref List<Estimate>? list)
-    {
-        if (list is null)
-            return;
-        Volatile.Write(ref _estimates, list);
-        list = null;
-    }
-
-    /// <summary>
     /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last
     /// answer is kept, since cycles on one snapshot usually share their time. Callers copy it.
     /// </summary>
@@ -160,6 +160,48 @@ internal sealed class SchedulingMemo
             Volatile.Write(ref _replicaAtPool[datasetIndex], table);
         }
         return table[pool];
+    }
+
+    /// <summary>
+    /// The pool's shared candidate refused because no replica of the dataset can ever reach its site
+    /// (<see cref="StagingPlanner.UnreachableInput"/> for this one input), or null; from a per-dataset table made on first use.
+    /// </summary>
+    public Candidate? Unreachable(int datasetIndex, Dataset dataset, int pool)
+    {
+        var table = Volatile.Read(ref _unreachableAtPool[datasetIndex]);
+        if (table is null)
+        {
+            table = new Candidate?[_snapshot.Pools.Length];
+            var planner = new StagingPlanner(_snapshot);
+            for (var i = 0; i < table.Length; i++)
+            {
+                var facts = _snapshot.Pools[i];
+                if (planner.Unreachable(dataset, facts))
+                    table[i] = new Candidate(facts.Pool.Id, $"no replica of dataset '{dataset.Id}' can reach site '{facts.Site.Id}'", null);
+            }
+            table = Interlocked.CompareExchange(ref _unreachableAtPool[datasetIndex], table, null) ?? table;
+        }
+        return table[pool];
+    }
+
+    /// <summary>
+    /// What staging the dataset to a point of presence costs at least, whatever is reserved: the
+    /// shortest duration and the lowest price over its routes (not routed when it
+    /// has none, in which case the estimate counts the inputs as staged at once for free).
+    /// </summary>
+    public StagingBound StagingLowerBound(Dataset dataset, int datasetIndex, int pointOfPresence)
+    {
+        var table = Volatile.Read(ref _stagingBounds[datasetIndex]);
+        if (table is null)
+        {
+            table = new StagingBound?[_snapshot.Topology.Network.Nodes.Length];
+            table = Interlocked.CompareExchange(ref _stagingBounds[datasetIndex], table, null) ?? table;
+        }
+        if (Volatile.Read(ref table[pointOfPresence]) is { } known)
+            return known;
+        var bound = StagingBound.Of(Routes(dataset, datasetIndex, pointOfPresence), dataset);
+        Volatile.Write(ref table[pointOfPresence], bound);
+        return bound;
     }
 
     /// <summary>The staging routes of a dataset to a point of presence (≥ 0), in the order <see cref="StagingPlanner"/> weighs them.</summary>
@@ -357,4 +399,29 @@ internal sealed record RouteOption(NetworkPath? Path, Bandwidth Bandwidth, TimeS
 {
     /// <summary>The path's arcs as an array, which the calendar reads without boxing.</summary>
     public Arc[] Arcs { get; } = Path is null ? [] : [.. Path.Arcs];
+}
+
+/// <summary>The least time and money staging one dataset to one point of presence can take (see <see cref="SchedulingMemo.StagingLowerBound"/>).</summary>
+/// <param name="Routed">True when the dataset has at least one route to the point.</param>
+/// <param name="DurationTicks">The shortest route's duration.</param>
+/// <param name="CostMinor">The cheapest route's price for the dataset (0 for a metro copy or a path without a currency).</param>
+internal sealed record StagingBound(bool Routed, long DurationTicks, long CostMinor)
+{
+    /// <summary>The bound over a dataset's routes; the prices are rounded as <see cref="StagingCache"/> rounds them.</summary>
+    public static StagingBound Of(RouteOptions routes, Dataset dataset)
+    {
+        if (routes.Options.IsEmpty)
+            return new StagingBound(false, 0, 0);
+        var duration = long.MaxValue;
+        var cost = long.MaxValue;
+        foreach (var option in routes.Options)
+        {
+            duration = Math.Min(duration, option.Duration.Ticks);
+            var price = option.Path is not { } path || path.PricePerGb.Currency is null
+                ? 0
+                : checked((long)Math.Round(path.PricePerGb.MinorUnits * dataset.Size.Gigabytes));
+            cost = Math.Min(cost, price);
+        }
+        return new StagingBound(true, duration, cost);
+    }
 }

@@ -36,10 +36,13 @@ internal sealed class StagingPlanner
     /// site from which a path reaches it — so it can never be staged there — or null.
     /// </summary>
     public string? UnreachableInput(JobDemand demand, PoolFacts pool) =>
-        demand.Inputs.FirstOrDefault(id => _snapshot.FindDataset(id) is { } dataset
-            && !dataset.ReplicaSites.Contains(pool.Site.Id)
-            && !dataset.ReplicaSites.Any(replica => ReplicaPoint(replica, pool) is var from and >= 0
-                && (from == pool.PointOfPresence || _snapshot.Paths.LatencyMs(from, pool.PointOfPresence) is not null)));
+        demand.Inputs.FirstOrDefault(id => _snapshot.FindDataset(id) is { } dataset && Unreachable(dataset, pool));
+
+    /// <summary>True when the dataset has no replica at the pool's site and none that can reach it (see <see cref="UnreachableInput"/>).</summary>
+    public bool Unreachable(Dataset dataset, PoolFacts pool) =>
+        !dataset.ReplicaSites.Contains(pool.Site.Id)
+        && !dataset.ReplicaSites.Any(replica => ReplicaPoint(replica, pool) is var from and >= 0
+            && (from == pool.PointOfPresence || _snapshot.Paths.LatencyMs(from, pool.PointOfPresence) is not null));
 
     /// <summary>
     /// Plans every input of <paramref name="demand"/> to <paramref name="pool"/>'s site, starting no
