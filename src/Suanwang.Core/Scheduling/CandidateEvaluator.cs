@@ -84,6 +84,58 @@ internal sealed class CandidateEvaluator
     public Candidate? Reject(PendingJob job, int pool, int userPoint, SchedulingPolicy policy) =>
         Reject(job, _snapshot.Pools[pool], pool, userPoint, policy);
 
+    /// <summary>
+    /// <see cref="Reject(PendingJob, int, int, SchedulingPolicy)"/> of every pool of the snapshot in one
+    /// pass over per-filter layers (one shared candidate or null per pool): rejected pools get their
+    /// candidate in <paramref name="candidates"/>, the others are listed in <paramref name="open"/> in
+    /// topology order. Returns how many are open.
+    /// </summary>
+    public int FilterAll(PendingJob job, int userPoint, SchedulingPolicy policy, Candidate?[] candidates, int[] open)
+    {
+        var context = Context(job, userPoint);
+        var demand = context.Demand;
+        var memo = _snapshot.Memo;
+        var pools = _snapshot.Pools;
+        var down = memo.DownLayer;
+        var jurisdictions = demand.Jurisdictions.IsEmpty ? null : memo.JurisdictionLayer(context.JurisdictionList, demand.Jurisdictions);
+        var (datasetJurisdictions, unreachable) = context.DatasetLayers();
+        var tier = context.Tier is { } tiers ? tiers.Verdicts : default;
+        var misfits = context.Fit.Misfits;
+        var perNode = context.Fit.PerNode;
+        var nodeCounts = memo.NodeCounts;
+        var tasks = demand.Tasks;
+        var dataLocal = policy.DataLocalOnly && !demand.Inputs.IsEmpty;
+        var count = 0;
+        for (var p = 0; p < pools.Length; p++)
+        {
+            var verdict = down[p];
+            if (verdict is null && context.HasAvoid)
+                verdict = Reject(job, pools[p], p, userPoint, policy) is { Rejection: { } why } avoided && why.StartsWith("the job avoids", StringComparison.Ordinal) ? avoided : null;
+            if (verdict is null && jurisdictions is not null)
+                verdict = jurisdictions[p];
+            for (var k = 0; verdict is null && k < datasetJurisdictions.Length; k++)
+                verdict = datasetJurisdictions[k][p];
+            if (verdict is null && !tier.IsEmpty)
+                verdict = tier[p];
+            for (var k = 0; verdict is null && k < unreachable.Length; k++)
+                verdict = unreachable[k][p];
+            verdict ??= misfits[p];
+            if (verdict is null)
+            {
+                var nodes = (tasks + perNode[p] - 1) / perNode[p];
+                if (nodes > nodeCounts[p])
+                    verdict = memo.TooFewNodes(p, nodes);
+                else if (dataLocal && !HoldsData(context, pools[p].Site.Id))
+                    verdict = new Candidate(pools[p].Pool.Id, $"data-local: site '{pools[p].Site.Id}' holds no replica of {context.DataLocalTarget()}", null);
+            }
+            if (verdict is null)
+                open[count++] = p;
+            else
+                candidates[p] = verdict;
+        }
+        return count;
+    }
+
     /// <summary>The filters in order; <paramref name="index"/> is the pool's index in the snapshot, or −1 (no memo).</summary>
     private Candidate? Reject(PendingJob job, PoolFacts pool, int index, int userPoint, SchedulingPolicy policy)
     {
@@ -100,15 +152,20 @@ internal sealed class CandidateEvaluator
         {
             return Rejected($"site '{site.Id}' is down");
         }
-        if (context.HasAvoid && (demand.Placement.Avoid.Contains(site.Id) || demand.Placement.Avoid.Contains(site.ProviderId) || demand.Placement.Avoid.Contains(pool.Pool.Id)))
-            return Rejected($"the job avoids '{(demand.Placement.Avoid.Contains(site.Id) ? site.Id : demand.Placement.Avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : site.ProviderId)}'");
-        if (!demand.Jurisdictions.IsEmpty && !demand.Jurisdictions.Contains(site.Jurisdiction))
+        if (context.HasAvoid)
+        {
+            var avoid = demand.Placement.Avoid.AsImmutableArray();
+            var avoided = avoid.Contains(site.Id) ? site.Id : avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : avoid.Contains(site.ProviderId) ? site.ProviderId : null;
+            if (avoided is not null)
+                return index >= 0 ? _snapshot.Memo.Avoided(index, avoided) : Rejected($"the job avoids '{avoided}'");
+        }
+        if (!demand.Jurisdictions.IsEmpty && !demand.Jurisdictions.AsImmutableArray().Contains(site.Jurisdiction))
             return index >= 0 ? _snapshot.Memo.JurisdictionRejection(index, context.JurisdictionList)
                 : Rejected($"site '{site.Id}' is in {site.Jurisdiction}; the job may run only in {context.JurisdictionList}");
         for (var k = 0; k < context.Datasets.Length; k++)
         {
             var dataset = context.Datasets[k]!;
-            if (!dataset.Jurisdictions.IsEmpty && !dataset.Jurisdictions.Contains(site.Jurisdiction))
+            if (!dataset.Jurisdictions.IsEmpty && !dataset.Jurisdictions.AsImmutableArray().Contains(site.Jurisdiction))
                 return index >= 0 ? _snapshot.Memo.DatasetJurisdictionRejection(index, demand.Inputs[k])
                     : Rejected($"dataset '{demand.Inputs[k]}' may not be processed in {site.Jurisdiction}");
         }
@@ -164,7 +221,7 @@ internal sealed class CandidateEvaluator
         var all = true;
         foreach (var dataset in context.Datasets)
         {
-            if (!dataset!.ReplicaSites.Contains(siteId))
+            if (!dataset!.ReplicaSites.AsImmutableArray().Contains(siteId))
             {
                 all = false;
                 break;
@@ -173,7 +230,7 @@ internal sealed class CandidateEvaluator
         if (all || context.AnySiteHoldsAll())
             return all;
         // No site holds every input: run where the largest input is.
-        return context.Datasets[context.Demand.Inputs.AsImmutableArray().IndexOf(context.DataLocalTarget())]!.ReplicaSites.Contains(siteId);
+        return context.Datasets[context.Demand.Inputs.AsImmutableArray().IndexOf(context.DataLocalTarget())]!.ReplicaSites.AsImmutableArray().Contains(siteId);
     }
 
     /// <summary>Time, cost and energy of running the job on the pool given the cycle's working state (nothing is reserved).</summary>

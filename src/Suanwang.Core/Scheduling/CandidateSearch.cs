@@ -35,14 +35,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     public SearchOutcome Run(PendingJob job, int userPoint, int assignedPool, Candidate[] candidates, CycleState state, DateTimeOffset now)
     {
         var pools = snapshot.Pools;
-        var open = 0;
-        for (var i = 0; i < pools.Length; i++)
-        {
-            if (evaluator.Reject(job, i, userPoint, policy) is { } rejected)
-                candidates[i] = rejected;
-            else
-                _open[open++] = i;
-        }
+        var open = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
         if (open == 0)
             return default;
 

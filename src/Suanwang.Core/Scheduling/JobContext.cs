@@ -18,6 +18,7 @@ internal sealed class JobContext
     private bool[]? _outputKnown;
     private bool? _anySiteHoldsAll;
     private string? _dataLocalTarget;
+    private (Candidate?[][] Jurisdictions, Candidate?[][] Unreachable)? _datasetLayers;
 
     public JobContext(SchedulingSnapshot snapshot, PendingJob job, int userPoint)
     {
@@ -90,6 +91,22 @@ internal sealed class JobContext
         _tierRejection[point] = rejection;
         _tierKnown[point] = true;
         return rejection;
+    }
+
+    /// <summary>Per input, in input order: the dataset-jurisdiction and the unreachable-input layers of every pool.</summary>
+    public (Candidate?[][] Jurisdictions, Candidate?[][] Unreachable) DatasetLayers()
+    {
+        if (_datasetLayers is { } known)
+            return known;
+        var jurisdictions = new Candidate?[Datasets.Length][];
+        var unreachable = new Candidate?[Datasets.Length][];
+        for (var k = 0; k < Datasets.Length; k++)
+        {
+            jurisdictions[k] = _snapshot.Memo.DatasetJurisdictionLayer(DatasetIndices[k], Datasets[k]!);
+            unreachable[k] = _snapshot.Memo.UnreachableLayer(DatasetIndices[k], Datasets[k]!);
+        }
+        _datasetLayers = (jurisdictions, unreachable);
+        return _datasetLayers.Value;
     }
 
     /// <summary>Time to send the output back to the user from a pool at <paramref name="point"/> (estimated, not reserved).</summary>
