@@ -97,34 +97,25 @@ internal sealed class CandidateEvaluator
         var memo = _snapshot.Memo;
         var pools = _snapshot.Pools;
         var down = memo.DownLayer;
-        var jurisdictions = demand.Jurisdictions.IsEmpty ? null : memo.JurisdictionLayer(context.JurisdictionList, demand.Jurisdictions);
-        var (datasetJurisdictions, unreachable) = context.DatasetLayers();
-        var tier = context.Tier is { } tiers ? tiers.Verdicts : default;
+        var place = memo.PlaceLayer(context);
         var misfits = context.Fit.Misfits;
         var perNode = context.Fit.PerNode;
-        var nodeCounts = memo.NodeCounts;
+        var taskCapacity = context.Fit.TaskCapacity;
         var tasks = demand.Tasks;
         var dataLocal = policy.DataLocalOnly && !demand.Inputs.IsEmpty;
         var count = 0;
         for (var p = 0; p < pools.Length; p++)
         {
-            var verdict = down[p];
-            if (verdict is null && context.HasAvoid)
-                verdict = Reject(job, pools[p], p, userPoint, policy) is { Rejection: { } why } avoided && why.StartsWith("the job avoids", StringComparison.Ordinal) ? avoided : null;
-            if (verdict is null && jurisdictions is not null)
-                verdict = jurisdictions[p];
-            for (var k = 0; verdict is null && k < datasetJurisdictions.Length; k++)
-                verdict = datasetJurisdictions[k][p];
-            if (verdict is null && !tier.IsEmpty)
-                verdict = tier[p];
-            for (var k = 0; verdict is null && k < unreachable.Length; k++)
-                verdict = unreachable[k][p];
+            var verdict = place[p];
+            // The avoid filter comes right after the site-down filter, before the ones the place layer merges.
+            if (context.HasAvoid && (verdict is null || !ReferenceEquals(verdict, down[p])) && Avoided(demand, pools[p], p) is { } avoided)
+                verdict = avoided;
             verdict ??= misfits[p];
             if (verdict is null)
             {
-                var nodes = (tasks + perNode[p] - 1) / perNode[p];
-                if (nodes > nodeCounts[p])
-                    verdict = memo.TooFewNodes(p, nodes);
+                // ⌈tasks ÷ per node⌉ > nodes exactly when tasks > nodes × per node.
+                if (tasks > taskCapacity[p])
+                    verdict = memo.TooFewNodes(p, (tasks + perNode[p] - 1) / perNode[p]);
                 else if (dataLocal && !HoldsData(context, pools[p].Site.Id))
                     verdict = new Candidate(pools[p].Pool.Id, $"data-local: site '{pools[p].Site.Id}' holds no replica of {context.DataLocalTarget()}", null);
             }
@@ -134,6 +125,14 @@ internal sealed class CandidateEvaluator
                 candidates[p] = verdict;
         }
         return count;
+    }
+
+    private Candidate? Avoided(JobDemand demand, PoolFacts pool, int index)
+    {
+        var avoid = demand.Placement.Avoid.AsImmutableArray();
+        var site = pool.Site;
+        var avoided = avoid.Contains(site.Id) ? site.Id : avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : avoid.Contains(site.ProviderId) ? site.ProviderId : null;
+        return avoided is null ? null : index >= 0 ? _snapshot.Memo.Avoided(index, avoided) : new Candidate(pool.Pool.Id, $"the job avoids '{avoided}'", null);
     }
 
     /// <summary>The filters in order; <paramref name="index"/> is the pool's index in the snapshot, or −1 (no memo).</summary>
@@ -152,13 +151,8 @@ internal sealed class CandidateEvaluator
         {
             return Rejected($"site '{site.Id}' is down");
         }
-        if (context.HasAvoid)
-        {
-            var avoid = demand.Placement.Avoid.AsImmutableArray();
-            var avoided = avoid.Contains(site.Id) ? site.Id : avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : avoid.Contains(site.ProviderId) ? site.ProviderId : null;
-            if (avoided is not null)
-                return index >= 0 ? _snapshot.Memo.Avoided(index, avoided) : Rejected($"the job avoids '{avoided}'");
-        }
+        if (context.HasAvoid && Avoided(demand, pool, index) is { } avoided)
+            return avoided;
         if (!demand.Jurisdictions.IsEmpty && !demand.Jurisdictions.AsImmutableArray().Contains(site.Jurisdiction))
             return index >= 0 ? _snapshot.Memo.JurisdictionRejection(index, context.JurisdictionList)
                 : Rejected($"site '{site.Id}' is in {site.Jurisdiction}; the job may run only in {context.JurisdictionList}");
@@ -294,12 +288,26 @@ internal sealed class CandidateEvaluator
     /// </summary>
     private (long Ticks, long CostMinor) StagingLowerBound(JobContext job, int poolIndex)
     {
+        if (job.Datasets.Length == 0)
+            return (0, 0);
         var point = _snapshot.Pools[poolIndex].PointOfPresence;
+        var held = false;
+        for (var k = 0; k < job.Datasets.Length && !held; k++)
+            held = _snapshot.Memo.HoldsReplica(job.DatasetIndices[k], job.Datasets[k]!, poolIndex);
+        // Without a replica at the pool's site the bound depends only on the point of presence.
+        if (!held && point >= 0)
+            return job.StagingBoundAt(point, static (job, point, evaluator) => evaluator.StagingLowerBound(job, point, -1), this);
+        return StagingLowerBound(job, point, poolIndex);
+    }
+
+    /// <summary>The bound for a pool at <paramref name="point"/>; <paramref name="poolIndex"/> −1 means no input is held at its site.</summary>
+    private (long Ticks, long CostMinor) StagingLowerBound(JobContext job, int point, int poolIndex)
+    {
         long ticks = 0, cost = 0;
         for (var k = 0; k < job.Datasets.Length; k++)
         {
             var dataset = job.Datasets[k]!;
-            if (_snapshot.Memo.HoldsReplica(job.DatasetIndices[k], dataset, poolIndex))
+            if (poolIndex >= 0 && _snapshot.Memo.HoldsReplica(job.DatasetIndices[k], dataset, poolIndex))
                 continue;
             if (point < 0)
                 return (0, 0);

@@ -32,6 +32,7 @@ internal sealed class SchedulingMemo
     private readonly ConcurrentDictionary<(int Pool, string Jurisdictions), Candidate> _jurisdictionRejections = new();
     private readonly ConcurrentDictionary<(int Pool, string Dataset), Candidate> _datasetRejections = new();
     private readonly ConcurrentDictionary<string, Candidate?[]> _jurisdictionLayers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Jurisdictions, string Inputs, TierTable? Tier), Candidate?[]> _placeLayers = new();
     private readonly Candidate?[]?[] _datasetJurisdictionLayers;
     private readonly ConcurrentDictionary<(string Location, int UserPoint, LatencyTier Tier), TierTable> _tiers = new();
     private readonly ConcurrentDictionary<(int Pool, int Nodes), Candidate> _tooFewNodes = new();
@@ -133,6 +134,35 @@ internal sealed class SchedulingMemo
                 layer[i] = DatasetJurisdictionRejection(i, dataset.Id);
         }
         return Interlocked.CompareExchange(ref _datasetJurisdictionLayers[datasetIndex], layer, null) ?? layer;
+    }
+
+    /// <summary>
+    /// The first rejection of every pool among the filters that depend only on where a job may run and
+    /// what it reads — site down, job jurisdictions, each input's jurisdictions, latency tier,
+    /// unreachable inputs, in that order — shared by every job with the same jurisdictions, inputs and
+    /// tier (the avoid filter, which comes second, is applied on top by the caller).
+    /// </summary>
+    public Candidate?[] PlaceLayer(JobContext job)
+    {
+        var key = (job.JurisdictionList, job.InputList, job.Tier);
+        if (_placeLayers.TryGetValue(key, out var known))
+            return known;
+        var demand = job.Demand;
+        var jurisdictions = demand.Jurisdictions.IsEmpty ? null : JurisdictionLayer(job.JurisdictionList, demand.Jurisdictions);
+        var (datasetJurisdictions, unreachable) = job.DatasetLayers();
+        var tier = job.Tier;
+        var layer = new Candidate?[_snapshot.Pools.Length];
+        for (var p = 0; p < layer.Length; p++)
+        {
+            var verdict = _downCandidate[p] ?? jurisdictions?[p];
+            for (var k = 0; verdict is null && k < datasetJurisdictions.Length; k++)
+                verdict = datasetJurisdictions[k][p];
+            verdict ??= tier?.Verdict(p);
+            for (var k = 0; verdict is null && k < unreachable.Length; k++)
+                verdict = unreachable[k][p];
+            layer[p] = verdict;
+        }
+        return _placeLayers.GetOrAdd(key, layer);
     }
 
     /// <summary>Nodes of every pool.</summary>

@@ -14,6 +14,7 @@ internal sealed class FitTable
     private readonly int[] _perNode;
     private readonly Candidate?[] _misfit;
     private readonly double[] _speedup;
+    private readonly long[] _taskCapacity;
 
     /// <summary>Works out every pool at once: a job weighs every pool, so none would stay unused.</summary>
     public FitTable(SchedulingMemo memo, SchedulingSnapshot snapshot, TaskResources resources, KindTable kind)
@@ -22,6 +23,7 @@ internal sealed class FitTable
         _perNode = new int[pools];
         _misfit = new Candidate?[pools];
         _speedup = new double[pools];
+        _taskCapacity = new long[pools];
         for (var pool = 0; pool < pools; pool++)
         {
             // JobFit.TasksPerNode's checks in its order; a failing check's candidate is shared by every
@@ -36,7 +38,7 @@ internal sealed class FitTable
                 : (0, 0L);
             if (check == 3)
             {
-                _misfit[pool] = memo.Misfit(pool, mismatch!);
+                _misfit[pool] = kind.MismatchCandidate(pool, memo);
             }
             else if (check != 0)
             {
@@ -48,6 +50,7 @@ internal sealed class FitTable
                 _perNode[pool] = perNode;
                 _misfit[pool] = misfit is null ? null : memo.Misfit(pool, misfit);
                 _speedup[pool] = kind.Speedup(pool);
+                _taskCapacity[pool] = (long)perNode * facts.Pool.NodeCount;
             }
         }
     }
@@ -57,6 +60,9 @@ internal sealed class FitTable
 
     /// <summary>Tasks per node of every pool (0 where a task does not fit).</summary>
     public ReadOnlySpan<int> PerNode => _perNode;
+
+    /// <summary>Tasks every pool can hold at once: nodes × tasks per node (0 where a task does not fit).</summary>
+    public ReadOnlySpan<long> TaskCapacity => _taskCapacity;
 
     /// <summary>The shared rejected candidate of every pool whose nodes cannot hold a task (null where one fits).</summary>
     public ReadOnlySpan<Candidate?> Misfits => _misfit;
@@ -80,6 +86,7 @@ internal sealed class KindTable
     private readonly AcceleratorDemand? _wanted;
     private readonly string?[] _mismatch;
     private readonly bool[] _mismatchKnown;
+    private readonly Candidate?[] _mismatchCandidate;
     private readonly Lazy<string?> _canonicalModel;
     private readonly Lazy<double> _referenceUnits;
     private readonly Lazy<double?>[] _referenceCore;
@@ -91,6 +98,7 @@ internal sealed class KindTable
         var pools = snapshot.Pools.Length;
         _mismatch = new string?[pools];
         _mismatchKnown = new bool[pools];
+        _mismatchCandidate = new Candidate?[pools];
         var catalog = snapshot.Catalog;
         _canonicalModel = new(() => JobFit.CanonicalModel(wanted!, catalog));
         _referenceUnits = new(() => JobFit.ReferenceAcceleratorUnits(wanted!, catalog));
@@ -110,6 +118,10 @@ internal sealed class KindTable
         Volatile.Write(ref _mismatchKnown[pool], true);
         return mismatch;
     }
+
+    /// <summary>The shared candidate for <see cref="Mismatch"/> (non-null) of the pool, kept per kind so shapes of the kind need no lookup.</summary>
+    public Candidate MismatchCandidate(int pool, SchedulingMemo memo) =>
+        Volatile.Read(ref _mismatchCandidate[pool]) ?? (_mismatchCandidate[pool] = memo.Misfit(pool, Mismatch(pool)!));
 
     /// <summary><see cref="JobFit.Speedup"/> of the pool for work of this kind.</summary>
     public double Speedup(int pool)
