@@ -11,6 +11,38 @@ namespace Suanwang.Core.Scheduling;
 /// <param name="Assigned">True when the winner is the pool the batch round assigned.</param>
 internal readonly record struct SearchOutcome(Estimate? Winner, int PassedHardFilters, int Scored, int Outbound, bool Assigned);
 
+/// <summary>A job's hard-filter verdicts and score scales, worked out once by the batch round and reused when binding it.</summary>
+/// <param name="Filtered">Per pool, the rejected candidate, or null for a pool that passed the hard filters.</param>
+/// <param name="Open">The pools that passed, in topology order.</param>
+/// <param name="Scales">The job's score scales.</param>
+/// <param name="UserPoint">The user's point of presence the verdicts were made for.</param>
+internal sealed record PreparedJob(Candidate?[] Filtered, int[] Open, ScoreScales Scales, int UserPoint);
+
+/// <summary>The smallest positive seconds, compute cost and carbon over pools' lower bounds: the job's <see cref="ScoreScales"/>.</summary>
+internal struct ScaleFinder
+{
+    private double _seconds;
+    private double _cost;
+    private double _carbon;
+    private bool _started;
+
+    public void Add(in PoolBound bound)
+    {
+        if (!_started)
+        {
+            (_seconds, _cost, _carbon, _started) = (double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, true);
+        }
+        if (bound.Seconds > 0)
+            _seconds = Math.Min(_seconds, bound.Seconds);
+        if (bound.ComputeMinor > 0)
+            _cost = Math.Min(_cost, bound.ComputeMinor);
+        if (bound.CarbonKg > 0)
+            _carbon = Math.Min(_carbon, bound.CarbonKg);
+    }
+
+    public readonly ScoreScales Scales() => _started ? ScoreScales.For(_seconds, _cost, _carbon) : ScoreScales.For(double.NaN, double.NaN, double.NaN);
+}
+
 /// <summary>
 /// The cycle's <em>filter</em> and <em>score</em> steps for one job, by branch and bound: every pool
 /// is filtered; each pool that passes gets a lower bound of its total from quantities that do not
@@ -22,9 +54,9 @@ internal readonly record struct SearchOutcome(Estimate? Winner, int PassedHardFi
 internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEvaluator evaluator, SchedulingPolicy policy)
 {
     private readonly int[] _open = new int[snapshot.Pools.Length];
-    private readonly double[] _heapBound = new double[snapshot.Pools.Length];
-    private readonly int[] _heapPool = new int[snapshot.Pools.Length];
+    private readonly PoolHeap _heap = new(snapshot.Pools.Length);
     private readonly PoolBound[] _bounds = new PoolBound[snapshot.Pools.Length];
+    private readonly double[] _seconds = new double[snapshot.Pools.Length];
     private readonly bool _bounded = Scoring.Bounded(policy);
 
     /// <summary>
@@ -32,29 +64,37 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     /// <paramref name="assignedPool"/> (≥ 0) is the batch round's choice: taken when it passes every
     /// filter, the other pools that passed the hard filters are then not scored.
     /// </summary>
-    public SearchOutcome Run(PendingJob job, int userPoint, int assignedPool, Candidate[] candidates, CycleState state, DateTimeOffset now)
+    public SearchOutcome Run(PendingJob job, int userPoint, int assignedPool, Candidate[] candidates, CycleState state, DateTimeOffset now,
+        PreparedJob? prepared = null)
     {
         var pools = snapshot.Pools;
+        var demand = job.Demand;
+        if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint && Array.IndexOf(known.Open, assignedPool) >= 0)
+        {
+            // The batch round filtered this job on the same snapshot: hard filters do not depend on reservations.
+            var estimate = evaluator.Estimate(job, assignedPool, state, now, policy.SeesNetwork, userPoint);
+            if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is null)
+            {
+                Array.Copy(known.Filtered, candidates, candidates.Length);
+                foreach (var pool in known.Open)
+                    candidates[pool] = snapshot.Memo.AssignedElsewhere(pool);
+                candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, known.Scales, demand, snapshot, now));
+                return new SearchOutcome(estimate, known.Open.Length, 1, 0, true);
+            }
+        }
+
         var open = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
         if (open == 0)
             return default;
 
-        var demand = job.Demand;
         var freeNodes = policy.Chooser == Chooser.MostFreeCapacity;
-        var smallestSeconds = double.PositiveInfinity;
-        var smallestCost = double.PositiveInfinity;
-        var smallestCarbon = double.PositiveInfinity;
+        var finder = default(ScaleFinder);
         for (var k = 0; k < open; k++)
         {
             var bound = _bounds[k] = evaluator.LowerBound(job, _open[k], state, now, policy.SeesNetwork, userPoint, freeNodes);
-            if (bound.Seconds > 0)
-                smallestSeconds = Math.Min(smallestSeconds, bound.Seconds);
-            if (bound.ComputeMinor > 0)
-                smallestCost = Math.Min(smallestCost, bound.ComputeMinor);
-            if (bound.CarbonKg > 0)
-                smallestCarbon = Math.Min(smallestCarbon, bound.CarbonKg);
+            finder.Add(bound);
         }
-        var scales = ScoreScales.For(smallestSeconds, smallestCost, smallestCarbon);
+        var scales = finder.Scales();
 
         if (assignedPool >= 0 && Array.IndexOf(_open, assignedPool, 0, open) >= 0)
         {
@@ -72,34 +112,37 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
             }
         }
 
-        var size = 0;
+        _heap.Clear();
         for (var k = 0; k < open; k++)
         {
             var pool = _open[k];
             if (candidates[pool] is not null)
                 continue; // the assigned pool, already rejected above
             var bound = _bounds[k];
-            _heapPool[size] = pool;
-            _heapBound[size++] = _bounded
+            _seconds[pool] = bound.Seconds;
+            _heap.Add(_bounded
                 ? Scoring.Total(policy, scales, bound.Seconds, bound.CostMinor, bound.CarbonKg, 0, bound.FreeNodesNow, Scoring.Preference(demand, pools[pool]))
-                : double.NegativeInfinity;
+                : double.NegativeInfinity, pool);
         }
-        for (var k = size / 2 - 1; k >= 0; k--)
-            SiftDown(k, size);
+        _heap.Build();
 
         Estimate best = default;
         var bestTotal = double.PositiveInfinity;
         var found = false;
         var scored = 0;
-        while (size > 0)
+        var outbound = 0;
+        while (_heap.Count > 0)
         {
-            var pool = _heapPool[0];
-            if (found && _heapBound[0] > bestTotal)
+            var (bound, pool) = _heap.Peek();
+            if (found && bound > bestTotal)
                 break;
-            size--;
-            _heapPool[0] = _heapPool[size];
-            _heapBound[0] = _heapBound[size];
-            SiftDown(0, size);
+            _heap.Pop();
+            if (found && bound == bestTotal && _bounded && CannotWinTie(pool, best, now))
+            {
+                candidates[pool] = snapshot.Memo.Outbound(pool);
+                outbound++;
+                continue;
+            }
 
             var estimate = evaluator.Estimate(job, pool, state, now, policy.SeesNetwork, userPoint);
             if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is { } late)
@@ -117,9 +160,21 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
                 found = true;
             }
         }
-        for (var k = 0; k < size; k++)
-            candidates[_heapPool[k]] = snapshot.Memo.Outbound(_heapPool[k]);
-        return new SearchOutcome(found ? best : null, open, scored, size, false);
+        foreach (var pool in _heap.Remaining)
+            candidates[pool] = snapshot.Memo.Outbound(pool);
+        return new SearchOutcome(found ? best : null, open, scored, _heap.Count + outbound, false);
+    }
+
+    /// <summary>
+    /// For a pool whose bound equals the best total: it could only win the tie-break (earlier
+    /// completion, then lower pool index), which it cannot when its completion bound is later than the
+    /// best's completion, or equal with a higher pool index.
+    /// </summary>
+    private bool CannotWinTie(int pool, in Estimate best, DateTimeOffset now)
+    {
+        var seconds = _seconds[pool];
+        var bestSeconds = (best.Completion - now).TotalSeconds;
+        return seconds > bestSeconds || (seconds == bestSeconds && pool > best.Pool);
     }
 
     /// <summary>Why the winner won, in one line.</summary>
@@ -134,29 +189,4 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         return string.Create(CultureInfo.InvariantCulture,
             $"{winner} won among {outcome.Scored} scored of {outcome.PassedHardFilters} pools that passed the hard filters (of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}; {outcome.Outbound} not scored: their lower bound exceeds the winner's total");
     }
-
-    /// <summary>Restores the min-heap order by (bound, pool index) below <paramref name="at"/>.</summary>
-    private void SiftDown(int at, int size)
-    {
-        var bound = _heapBound[at];
-        var pool = _heapPool[at];
-        while (true)
-        {
-            var child = 2 * at + 1;
-            if (child >= size)
-                break;
-            if (child + 1 < size && Before(_heapBound[child + 1], _heapPool[child + 1], _heapBound[child], _heapPool[child]))
-                child++;
-            if (!Before(_heapBound[child], _heapPool[child], bound, pool))
-                break;
-            _heapBound[at] = _heapBound[child];
-            _heapPool[at] = _heapPool[child];
-            at = child;
-        }
-        _heapBound[at] = bound;
-        _heapPool[at] = pool;
-    }
-
-    private static bool Before(double boundA, int poolA, double boundB, int poolB) =>
-        boundA < boundB || (boundA == boundB && poolA < poolB);
 }

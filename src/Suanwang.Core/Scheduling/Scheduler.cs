@@ -24,8 +24,9 @@ public static class Scheduler
     /// taken first, in the given order, and bound to that pool when it is still feasible for them
     /// (otherwise the policy chooses as usual); the other jobs follow in queue order.
     /// </summary>
+    /// <remarks><paramref name="prepared"/> holds, per assigned job, the hard-filter verdicts the batch round made on this snapshot (reused, not redone).</remarks>
     internal static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
-        IReadOnlyList<(PendingJob Job, int Pool)> assigned)
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(pending);
@@ -34,7 +35,7 @@ public static class Scheduler
         var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Decision Take(PendingJob job, int pool) => seen.Add(job.Id)
-            ? cycle.Decide(job, pool)
+            ? cycle.Decide(job, pool, pool >= 0 ? prepared?.GetValueOrDefault(job) : null)
             : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
         foreach (var (job, pool) in assigned)
             decisions.Add(Take(job, pool));
@@ -61,11 +62,11 @@ public static class Scheduler
         private CandidateSearch Search => _search ??= new CandidateSearch(snapshot, Evaluator, policy);
 
         /// <summary>Decides one job; <paramref name="assignedPool"/> (or −1) is the pool the batch round chose for it.</summary>
-        public Decision Decide(PendingJob job, int assignedPool = -1)
+        public Decision Decide(PendingJob job, int assignedPool = -1, PreparedJob? prepared = null)
         {
             try
             {
-                return DecideUnchecked(job, assignedPool);
+                return DecideUnchecked(job, assignedPool, prepared);
             }
             catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException or KeyNotFoundException)
             {
@@ -74,7 +75,7 @@ public static class Scheduler
             }
         }
 
-        private Decision DecideUnchecked(PendingJob job, int assignedPool)
+        private Decision DecideUnchecked(PendingJob job, int assignedPool, PreparedJob? prepared)
         {
             var demand = job.Demand;
             var invalid = JobDemandValidator.Validate(demand, model => snapshot.Catalog.TryFind(model, out _));
@@ -87,7 +88,7 @@ public static class Scheduler
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
             var candidates = new Candidate[snapshot.Pools.Length];
-            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now);
+            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared);
             var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
             if (outcome.Winner is not { } chosen)
                 return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), explained);
