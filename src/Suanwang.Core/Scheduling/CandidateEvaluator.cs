@@ -19,7 +19,8 @@ internal readonly record struct Estimate(
     double EnergyKwh,
     double CarbonKg,
     int FreeNodesNow,
-    double Load);
+    double Load,
+    string? StagingRejection = null);
 
 /// <summary>What a job costs at least on a pool, before its estimate (see <see cref="CandidateEvaluator.LowerBound"/>).</summary>
 /// <param name="ComputeMinor">The exact compute cost (nodes × billable CU × run hours × price), rounded to minor units.</param>
@@ -236,7 +237,7 @@ internal sealed class CandidateEvaluator
         var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
         var nodes = (demand.Tasks + perNode - 1) / perNode;
         var runtime = TimeSpan.FromTicks((long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex)));
-        var (stagedAt, stagingMinor) = seesNetwork ? Staging(state.Calendar, now).Estimate(context, poolIndex) : (now, 0L);
+        var (stagedAt, stagingMinor, unstaged) = seesNetwork ? Staging(state.Calendar, now).Estimate(context, poolIndex) : (now, 0L, null);
         var profile = state.Profile(poolIndex);
         var limit = pool.Pool.NodeCount - nodes;
         var start = new DateTimeOffset(profile.EarliestFit(stagedAt.UtcTicks, Math.Max(1, runtime.Ticks), limit), TimeSpan.Zero);
@@ -251,7 +252,8 @@ internal sealed class CandidateEvaluator
             new Money((long)Math.Round(computeMinor), currency),
             new Money((long)Math.Round(computeMinor) + stagingMinor, currency),
             energy, energy * pool.Pool.CarbonGramsPerKwh / 1000, (int)(pool.Pool.NodeCount - busyNow),
-            pool.Pool.NodeCount == 0 ? 1 : (double)busyNow / pool.Pool.NodeCount);
+            pool.Pool.NodeCount == 0 ? 1 : (double)busyNow / pool.Pool.NodeCount,
+            unstaged is null ? null : $"dataset '{unstaged}' cannot be staged to site '{pool.Site.Id}': no path has the bandwidth free at any time");
     }
 
     /// <summary>

@@ -94,15 +94,19 @@ public static class Scheduler
                 return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), explained);
             if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
                 return new Decision(job.Id, DecisionKind.Waiting, null, hold, explained);
-            var placement = Bind(job, chosen);
+            if (Bind(job, chosen, out var unstaged) is not { } placement)
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", explained);
             return new Decision(job.Id, DecisionKind.Placed, placement, Search.Reason(outcome), explained);
         }
 
         private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>
             new(job.Id, DecisionKind.Unschedulable, null, reason, candidates);
 
+        /// <summary>Why a pool that passed the hard filters cannot run the job after all: staging impossible, deadline or budget; or null.</summary>
         internal static string? TimeOrMoneyRejection(JobDemand demand, Estimate estimate)
         {
+            if (estimate.StagingRejection is { } unstaged)
+                return unstaged;
             if (demand.Deadline is { } deadline && estimate.Completion > deadline)
                 return string.Create(CultureInfo.InvariantCulture, $"would complete at {estimate.Completion:u}, after the deadline {deadline:u}");
             if (demand.Budget is { } budget && budget.Currency == estimate.Cost.Currency && estimate.Cost.MinorUnits > budget.MinorUnits)
@@ -115,7 +119,7 @@ public static class Scheduler
             if (candidates.Length == 0)
                 return "there are no pools";
             var common = candidates.GroupBy(c => c.Rejection!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
-            var prefix = passedHardFilters > 0 ? "no pool meets the deadline or budget" : "no pool can run this job";
+            var prefix = passedHardFilters > 0 ? "no pool can stage the inputs and meet the deadline and budget" : "no pool can run this job";
             return string.Create(CultureInfo.InvariantCulture, $"{prefix}; most common reason ({common.Count()} of {candidates.Length} pools): {common.Key}");
         }
 
@@ -157,11 +161,18 @@ public static class Scheduler
             }
         }
 
-        /// <summary>Reserve and bind: stage inputs with reserved bandwidth, then reserve nodes from the first start both allow.</summary>
-        private Placement Bind(PendingJob job, Estimate chosen)
+        /// <summary>
+        /// Reserve and bind: stage inputs with reserved bandwidth, then reserve nodes from the first start
+        /// both allow. When an input cannot be staged after all, nothing stays reserved (the planner
+        /// releases the inputs it had reserved) and the result is null with the reason.
+        /// </summary>
+        private Placement? Bind(PendingJob job, Estimate chosen, out string? unstaged)
         {
             var facts = snapshot.Pools[chosen.Pool];
-            var (transfers, stagedAt, _) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true);
+            var (transfers, stagedAt, rejection) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true);
+            unstaged = rejection;
+            if (rejection is not null)
+                return null;
             var limit = facts.Pool.NodeCount - chosen.Nodes;
             var notBefore = stagedAt > chosen.Start ? stagedAt : chosen.Start;
             var start = new DateTimeOffset(State.Profile(chosen.Pool).EarliestFit(notBefore.UtcTicks, Math.Max(1, chosen.Runtime.Ticks), limit), TimeSpan.Zero);

@@ -48,23 +48,37 @@ internal sealed class StagingPlanner
     /// Plans every input of <paramref name="demand"/> to <paramref name="pool"/>'s site, starting no
     /// earlier than <paramref name="now"/>. With <paramref name="reserve"/>, each transfer is
     /// reserved in <paramref name="calendar"/> before the next is planned, so inputs of one job do
-    /// not double-book a link. Returns null with a reason when an input cannot reach the site.
+    /// not double-book a link. Returns no transfers with a reason when an input cannot reach the site
+    /// (or, reserving, cannot be reserved); the reservations made for earlier inputs are then released,
+    /// so a failed plan leaves the calendar as it found it.
     /// </summary>
     public (ImmutableArray<StagingTransfer> Transfers, DateTimeOffset StagedAt, string? Rejection) Plan(
         JobDemand demand, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now, bool reserve)
     {
         var transfers = ImmutableArray.CreateBuilder<StagingTransfer>();
+        var reserved = new List<ReservationId>();
         var stagedAt = now;
+        (ImmutableArray<StagingTransfer>, DateTimeOffset, string?) Failed(string reason)
+        {
+            foreach (var id in reserved)
+                calendar.Release(id);
+            return ([], now, reason);
+        }
         foreach (var id in demand.Inputs)
         {
             var dataset = _snapshot.FindDataset(id)!;
-            if (dataset.ReplicaSites.Contains(pool.Site.Id))
+            if (dataset.ReplicaSites.AsImmutableArray().Contains(pool.Site.Id))
                 continue;
             var best = BestTransfer(dataset, pool, calendar, now);
             if (best is null)
-                return ([], now, $"no replica of dataset '{id}' can reach site '{pool.Site.Id}'");
-            if (reserve && !best.Arcs.IsEmpty && !calendar.TryReserve(best.Arcs, best.Interval, best.Bandwidth).Reserved)
-                return ([], now, $"bandwidth for dataset '{id}' could not be reserved");
+                return Failed($"dataset '{id}' cannot be staged to site '{pool.Site.Id}': no replica has a path with the bandwidth free at any time");
+            if (reserve && !best.Arcs.IsEmpty)
+            {
+                var result = calendar.TryReserve(best.Arcs, best.Interval, best.Bandwidth);
+                if (!result.Reserved)
+                    return Failed($"bandwidth for dataset '{id}' could not be reserved");
+                reserved.Add(result.Id);
+            }
             transfers.Add(best);
             if (best.Interval.End > stagedAt)
                 stagedAt = best.Interval.End;
