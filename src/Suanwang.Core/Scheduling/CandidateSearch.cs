@@ -12,11 +12,11 @@ namespace Suanwang.Core.Scheduling;
 internal readonly record struct SearchOutcome(Estimate? Winner, int PassedHardFilters, int Scored, int Outbound, bool Assigned);
 
 /// <summary>A job's hard-filter verdicts and score scales, worked out once by the batch round and reused when binding it.</summary>
-/// <param name="Filtered">Per pool, the rejected candidate, or null for a pool that passed the hard filters.</param>
+/// <param name="Filtered">Per pool, the rejected candidate, or null for a pool that passed the hard filters (binding fills those in and hands the array to the decision).</param>
 /// <param name="Open">The pools that passed, in topology order.</param>
 /// <param name="Scales">The job's score scales.</param>
 /// <param name="UserPoint">The user's point of presence the verdicts were made for.</param>
-internal sealed record PreparedJob(Candidate?[] Filtered, int[] Open, ScoreScales Scales, int UserPoint);
+internal sealed record PreparedJob(Candidate[] Filtered, int[] Open, ScoreScales Scales, int UserPoint);
 
 /// <summary>The smallest positive seconds, compute cost and carbon over pools' lower bounds: the job's <see cref="ScoreScales"/>.</summary>
 internal struct ScaleFinder
@@ -75,7 +75,8 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
             var estimate = evaluator.Estimate(job, assignedPool, state, now, policy.SeesNetwork, userPoint);
             if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is null)
             {
-                Array.Copy(known.Filtered, candidates, candidates.Length);
+                if (!ReferenceEquals(known.Filtered, candidates))
+                    Array.Copy(known.Filtered, candidates, candidates.Length);
                 foreach (var pool in known.Open)
                     candidates[pool] = snapshot.Memo.AssignedElsewhere(pool);
                 candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, known.Scales, demand, snapshot, now));

@@ -87,7 +87,11 @@ public static class Scheduler
             if (demand.User is { Latency: not null } user && demand.Type == JobType.Service && userPoint < 0)
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
-            var candidates = new Candidate[snapshot.Pools.Length];
+            // A job the batch round filtered brings its verdicts: the array becomes this decision's explanation.
+            // (Every entry is written before the decision is returned, so the array holds no null then.)
+            Candidate[] candidates = assignedPool >= 0 && prepared is { Filtered: var filtered } && filtered.Length == snapshot.Pools.Length
+                ? filtered
+                : new Candidate[snapshot.Pools.Length];
             var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared);
             var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
             if (outcome.Winner is not { } chosen)
