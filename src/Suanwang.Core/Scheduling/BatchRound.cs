@@ -31,8 +31,8 @@ public sealed record BatchOptions(
     /// <summary>Default unplaced penalty: 30 days, longer than any placement the cycle would make, so placing always pays.</summary>
     public static readonly TimeSpan DefaultUnplacedPenalty = TimeSpan.FromDays(30);
 
-    /// <summary>0.5 s of deterministic time with CP-SAT.</summary>
-    public static BatchOptions Default { get; } = new(TimeSpan.FromSeconds(0.5));
+    /// <summary>0.1 s of deterministic time with CP-SAT (on the 5,000 × 1,000 benchmark it reaches the same objective as 0.5).</summary>
+    public static BatchOptions Default { get; } = new(TimeSpan.FromSeconds(0.1));
 
     /// <summary>The penalty in whole seconds.</summary>
     internal long PenaltySeconds => (long)Math.Ceiling((UnplacedPenalty ?? DefaultUnplacedPenalty).TotalSeconds);
