@@ -79,8 +79,8 @@ internal sealed record BatchRoundFigures(int Jobs, int Pools, double Seconds, do
 /// </summary>
 internal static class SchedulerBenchmark
 {
-    /// <summary>Jobs of the warm-up cycle.</summary>
-    public const int WarmUpJobs = 1000;
+    /// <summary>Jobs of the warm-up cycle: enough that the code paths a fresh snapshot's first decisions take (cache fills) reach their final tier too.</summary>
+    public const int WarmUpJobs = 5000;
 
     /// <summary>Single-job plans run in the warm-up.</summary>
     public const int WarmUpSingles = 200;
