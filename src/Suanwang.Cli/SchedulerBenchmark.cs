@@ -68,7 +68,8 @@ internal sealed record BatchRoundFigures(int Jobs, int Pools, double Seconds, do
 /// Measures the scheduler in-process on one thread. Method (docs/performance.md, "Scheduler"):
 /// <list type="number">
 /// <item>Generate the world; warm up (JIT) by planning a prefix of the jobs and a few single jobs on a
-/// separate snapshot, so the measured snapshot starts with cold path caches like a fresh one would.</item>
+/// separate snapshot, so the measured snapshot starts with cold path caches like a fresh one would;
+/// then wait until tiered compilation has settled.</item>
 /// <item>Throughput: build a fresh snapshot, then time one <see cref="Scheduler.Plan"/> cycle over all
 /// jobs; decisions/s = jobs ÷ that wall time. Later decisions see earlier reservations, as in production.</item>
 /// <item>Latency: time <see cref="Scheduler.Plan"/> on single-job lists against the same snapshot for an
@@ -78,8 +79,8 @@ internal sealed record BatchRoundFigures(int Jobs, int Pools, double Seconds, do
 /// </summary>
 internal static class SchedulerBenchmark
 {
-    /// <summary>Jobs of the warm-up cycle.</summary>
-    public const int WarmUpJobs = 1000;
+    /// <summary>Jobs of the warm-up cycle: enough that the code paths a fresh snapshot's first decisions take (cache fills) reach their final tier too.</summary>
+    public const int WarmUpJobs = 5000;
 
     /// <summary>Single-job plans run in the warm-up.</summary>
     public const int WarmUpSingles = 200;
@@ -98,6 +99,7 @@ internal static class SchedulerBenchmark
         for (var i = 0; i < Math.Min(jobs.Length, WarmUpSingles); i++)
             Scheduler.Plan(warm, [jobs[i * jobs.Length / Math.Min(jobs.Length, WarmUpSingles)]], world.Now, policy);
         warm = null;
+        SettleTiering();
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
@@ -157,6 +159,24 @@ internal static class SchedulerBenchmark
         var result = BatchRound.Plan(snapshot, jobs, now, policy, BatchOptions.Default);
         watch.Stop();
         return new BatchRoundFigures(jobs.Count, snapshot.Pools.Length, watch.Elapsed.TotalSeconds, result.Objective, result.GreedyObjective);
+    }
+
+    /// <summary>
+    /// Waits (at most 10 s) until the runtime has compiled no new method for 300 ms: tiered compilation
+    /// recompiles the warm-up's hot methods in the background, and the measured cycle should run the
+    /// final code, not share the two cores with the compiler.
+    /// </summary>
+    private static void SettleTiering()
+    {
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (var waited = 0; waited < 10_000; waited += 300)
+        {
+            Thread.Sleep(300);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == compiled)
+                return;
+            compiled = now;
+        }
     }
 
     private static double PeakWorkingSetMiB(Process process)

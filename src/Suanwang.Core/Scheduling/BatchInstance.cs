@@ -21,8 +21,9 @@ internal readonly record struct BatchArc(int Job, int Pool, int Nodes, long Cost
 /// </summary>
 internal sealed class BatchInstance
 {
-    private BatchInstance(ImmutableArray<PendingJob> jobs, long[] leaveOutCost, int[] capacity, BatchArc[] arcs, int[] firstArc)
+    private BatchInstance(ImmutableArray<PendingJob> jobs, long[] leaveOutCost, int[] capacity, BatchArc[] arcs, int[] firstArc, PreparedJob[] prepared)
     {
+        Prepared = prepared;
         Jobs = jobs;
         LeaveOutCost = leaveOutCost;
         Capacity = capacity;
@@ -40,6 +41,9 @@ internal sealed class BatchInstance
     /// own run time when running work alone cannot release enough. Capped by the penalty.
     /// </summary>
     public long[] LeaveOutCost { get; }
+
+    /// <summary>Per job: its hard-filter verdicts and score scales, which binding reuses instead of filtering again.</summary>
+    public PreparedJob[] Prepared { get; }
 
     /// <summary>Per pool: nodes free throughout [now, ∞) in the snapshot.</summary>
     public int[] Capacity { get; }
@@ -59,7 +63,12 @@ internal sealed class BatchInstance
 
     /// <summary>
     /// Builds the instance. Per job, only arcs cheaper than leaving it out are kept (no other arc can
-    /// improve the objective), and of those the <paramref name="maxPoolsPerJob"/> cheapest.
+    /// improve the objective), and of those the <paramref name="maxPoolsPerJob"/> cheapest. Pools are
+    /// evaluated in order of a lower bound of their arc cost (weight × whole seconds of the shortest
+    /// conceivable staging + run time + output return, ties by pool index) and the evaluation stops
+    /// at the first pool whose bound exceeds both the leave-out cost found so far and, once there
+    /// are that many, the <paramref name="maxPoolsPerJob"/>-th cheapest arc below it: no later pool can
+    /// enter the kept arcs. The leave-out cost is the minimum over the pools evaluated.
     /// </summary>
     public static BatchInstance Build(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now,
         SchedulingPolicy policy, long penaltySeconds, int maxPoolsPerJob)
@@ -73,21 +82,25 @@ internal sealed class BatchInstance
         }
 
         var staging = new StagingPlanner(snapshot);
-        var evaluator = new CandidateEvaluator(snapshot, staging);
+        // Nothing is reserved while the instance is built, so staging answers may be kept between jobs.
+        var evaluator = new CandidateEvaluator(snapshot, staging, calendarsOnlyGrow: true);
         var state = new CycleState(snapshot, now);
+        var search = new StartNowSearch(snapshot, evaluator, state, now, policy, capacity, penaltySeconds, maxPoolsPerJob);
         var duplicates = pending.GroupBy(j => j.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var jobs = ImmutableArray.CreateBuilder<PendingJob>();
         var leaveOut = new List<long>();
         var arcs = new List<BatchArc>();
         var firstArc = new List<int>();
+        var prepared = new List<PreparedJob>();
         var jobArcs = new List<BatchArc>();
         foreach (var job in pending.Where(j => !duplicates.Contains(j.Id)).OrderBy(j => j.Id, StringComparer.Ordinal))
         {
             jobArcs.Clear();
             long best;
+            PreparedJob? filtered;
             try
             {
-                best = StartNowArcs(snapshot, evaluator, staging, state, job, jobs.Count, now, policy, capacity, penaltySeconds, jobArcs);
+                (best, filtered) = search.Run(job, jobs.Count, jobArcs);
             }
             catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException or KeyNotFoundException)
             {
@@ -101,45 +114,9 @@ internal sealed class BatchInstance
             arcs.AddRange(jobArcs.Take(maxPoolsPerJob));
             leaveOut.Add(best);
             jobs.Add(job);
+            prepared.Add(filtered!);
         }
         firstArc.Add(arcs.Count);
-        return new BatchInstance(jobs.ToImmutable(), [.. leaveOut], capacity, [.. arcs], [.. firstArc]);
-    }
-
-    /// <summary>Adds the job's start-now arcs and returns its leave-out cost; no arcs for a job the cycle would reject outright.</summary>
-    private static long StartNowArcs(SchedulingSnapshot snapshot, CandidateEvaluator evaluator, StagingPlanner staging, CycleState state,
-        PendingJob job, int jobIndex, DateTimeOffset now, SchedulingPolicy policy, int[] capacity, long penaltySeconds, List<BatchArc> arcs)
-    {
-        var demand = job.Demand;
-        var weight = Weight(demand.Priority);
-        var leaveOut = weight * penaltySeconds;
-        if (!JobDemandValidator.Validate(demand, model => snapshot.Catalog.TryFind(model, out _)).IsEmpty || staging.UnknownInput(demand) is not null)
-            return leaveOut;
-        var userPoint = evaluator.UserPointOfPresence(demand);
-        if (demand.Type == JobType.Service && demand.User is { Latency: not null } && userPoint < 0)
-            return leaveOut;
-        for (var p = 0; p < snapshot.Pools.Length; p++)
-        {
-            if (evaluator.HardFilter(job, snapshot.Pools[p], userPoint, policy) is not null)
-                continue;
-            var estimate = evaluator.Estimate(job, p, state, now, policy.SeesNetwork, userPoint);
-            if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is not null)
-                continue;
-            var cost = weight * Seconds(now, estimate.Completion);
-            if (estimate.Nodes > capacity[p])
-            {
-                leaveOut = Math.Min(leaveOut, cost);
-                continue;
-            }
-            arcs.Add(new BatchArc(jobIndex, p, estimate.Nodes, cost));
-            // Left out, the job would find this pool's free nodes taken by the round and wait until
-            // running work releases enough nodes; when the running work holds fewer than it needs, it
-            // also waits for round work, guessed to be a job like itself.
-            var limit = snapshot.Pools[p].Pool.NodeCount - capacity[p] - estimate.Nodes;
-            var runtime = Math.Max(1, estimate.Runtime.Ticks);
-            var start = state.Profile(p).EarliestFit(estimate.StagedAt.UtcTicks, runtime, Math.Max(0, limit)) + (limit < 0 ? runtime : 0);
-            leaveOut = Math.Min(leaveOut, weight * Seconds(now, estimate.Completion + TimeSpan.FromTicks(start - estimate.Start.UtcTicks)));
-        }
-        return leaveOut;
+        return new BatchInstance(jobs.ToImmutable(), [.. leaveOut], capacity, [.. arcs], [.. firstArc], [.. prepared]);
     }
 }

@@ -31,8 +31,8 @@ public sealed record BatchOptions(
     /// <summary>Default unplaced penalty: 30 days, longer than any placement the cycle would make, so placing always pays.</summary>
     public static readonly TimeSpan DefaultUnplacedPenalty = TimeSpan.FromDays(30);
 
-    /// <summary>0.5 s of deterministic time with CP-SAT.</summary>
-    public static BatchOptions Default { get; } = new(TimeSpan.FromSeconds(0.5));
+    /// <summary>0.1 s of deterministic time with CP-SAT (on the 5,000 × 1,000 benchmark it reaches the same objective as 0.5).</summary>
+    public static BatchOptions Default { get; } = new(TimeSpan.FromSeconds(0.1));
 
     /// <summary>The penalty in whole seconds.</summary>
     internal long PenaltySeconds => (long)Math.Ceiling((UnplacedPenalty ?? DefaultUnplacedPenalty).TotalSeconds);
@@ -84,17 +84,24 @@ public static class BatchRound
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(policy);
         options ??= BatchOptions.Default;
-        var greedy = Scheduler.Plan(snapshot, pending, now, policy);
+        if (options.TimeLimit <= TimeSpan.Zero)
+        {
+            var alone = Scheduler.Plan(snapshot, pending, now, policy);
+            var objective = Objective(alone, pending, options.UnplacedPenalty);
+            return new(alone, objective, objective, null, null, false, "time limit is zero: solver not run, greedy plan", 0, 0, 0);
+        }
+
+        // The greedy cycle and the model read the same immutable snapshot and share nothing else, so the
+        // greedy plan is computed alongside (on a second core when there is one); the plans are the same either way.
+        var greedyTask = Environment.ProcessorCount > 1 ? Task.Run(() => Scheduler.Plan(snapshot, pending, now, policy)) : null;
+        var instance = BatchInstance.Build(snapshot, pending, now, policy, options.PenaltySeconds, Math.Max(1, options.MaxPoolsPerJob));
+        var (assignment, status) = instance.Jobs.IsEmpty ? (null, string.Empty) : Solve(instance, options);
+        var greedy = greedyTask?.GetAwaiter().GetResult() ?? Scheduler.Plan(snapshot, pending, now, policy);
         var greedyObjective = Objective(greedy, pending, options.UnplacedPenalty);
         BatchResult Greedy(string why, int jobs = 0, int arcs = 0, Plan? batch = null, double? batchObjective = null, int assigned = 0) =>
             new(greedy, greedyObjective, greedyObjective, batchObjective, batch, false, why, jobs, arcs, assigned);
-        if (options.TimeLimit <= TimeSpan.Zero)
-            return Greedy("time limit is zero: solver not run, greedy plan");
-
-        var instance = BatchInstance.Build(snapshot, pending, now, policy, options.PenaltySeconds, Math.Max(1, options.MaxPoolsPerJob));
         if (instance.Jobs.IsEmpty)
             return Greedy("no pending job can start now: greedy plan");
-        var (assignment, status) = Solve(instance, options);
         if (assignment is null)
             return Greedy($"{status}: no solution within the time limit, greedy plan", instance.Jobs.Length, instance.Arcs.Length);
 
@@ -105,7 +112,10 @@ public static class BatchRound
             .ThenBy(a => a.Job.SubmittedAt)
             .ThenBy(a => a.Job.Id, StringComparer.Ordinal)
             .ToList();
-        var batch = Scheduler.Plan(snapshot, pending, now, policy, assigned);
+        var prepared = new Dictionary<PendingJob, PreparedJob>(instance.Jobs.Length, ReferenceEqualityComparer.Instance);
+        for (var j = 0; j < instance.Jobs.Length; j++)
+            prepared[instance.Jobs[j]] = instance.Prepared[j];
+        var batch = Scheduler.Plan(snapshot, pending, now, policy, assigned, prepared);
         var batchObjective = Objective(batch, pending, options.UnplacedPenalty);
         if (batchObjective > greedyObjective)
         {

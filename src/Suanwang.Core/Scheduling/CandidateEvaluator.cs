@@ -19,7 +19,16 @@ internal readonly record struct Estimate(
     double EnergyKwh,
     double CarbonKg,
     int FreeNodesNow,
-    double Load);
+    double Load,
+    string? StagingRejection = null);
+
+/// <summary>What a job costs at least on a pool, before its estimate (see <see cref="CandidateEvaluator.LowerBound"/>).</summary>
+/// <param name="ComputeMinor">The exact compute cost (nodes × billable CU × run hours × price), rounded to minor units.</param>
+/// <param name="Seconds">A lower bound of the seconds from now to completion: shortest staging + run time + output return (the last two only for policies that see the network).</param>
+/// <param name="CostMinor">A lower bound of the cost: compute + each input's cheapest route (when the policy sees the network).</param>
+/// <param name="CarbonKg">The exact carbon.</param>
+/// <param name="FreeNodesNow">The exact free nodes now (only when asked; else 0).</param>
+internal readonly record struct PoolBound(long ComputeMinor, double Seconds, long CostMinor, double CarbonKg, int FreeNodesNow);
 
 /// <summary>
 /// The cycle's <em>filter</em> and <em>score</em> extension points for one (job, pool) pair: hard
@@ -76,6 +85,57 @@ internal sealed class CandidateEvaluator
     public Candidate? Reject(PendingJob job, int pool, int userPoint, SchedulingPolicy policy) =>
         Reject(job, _snapshot.Pools[pool], pool, userPoint, policy);
 
+    /// <summary>
+    /// <see cref="Reject(PendingJob, int, int, SchedulingPolicy)"/> of every pool of the snapshot in one
+    /// pass over per-filter layers (one shared candidate or null per pool): rejected pools get their
+    /// candidate in <paramref name="candidates"/>, the others are listed in <paramref name="open"/> in
+    /// topology order. Returns how many are open.
+    /// </summary>
+    public int FilterAll(PendingJob job, int userPoint, SchedulingPolicy policy, Candidate?[] candidates, int[] open)
+    {
+        var context = Context(job, userPoint);
+        var demand = context.Demand;
+        var memo = _snapshot.Memo;
+        var pools = _snapshot.Pools;
+        var down = memo.DownLayer;
+        var place = memo.PlaceLayer(context);
+        var misfits = context.Fit.Misfits;
+        var perNode = context.Fit.PerNode;
+        var taskCapacity = context.Fit.TaskCapacity;
+        var tasks = demand.Tasks;
+        var dataLocal = policy.DataLocalOnly && !demand.Inputs.IsEmpty;
+        var count = 0;
+        for (var p = 0; p < pools.Length; p++)
+        {
+            var verdict = place[p];
+            // The avoid filter comes right after the site-down filter, before the ones the place layer merges.
+            if (context.HasAvoid && (verdict is null || !ReferenceEquals(verdict, down[p])) && Avoided(demand, pools[p], p) is { } avoided)
+                verdict = avoided;
+            verdict ??= misfits[p];
+            if (verdict is null)
+            {
+                // ⌈tasks ÷ per node⌉ > nodes exactly when tasks > nodes × per node.
+                if (tasks > taskCapacity[p])
+                    verdict = memo.TooFewNodes(p, (tasks + perNode[p] - 1) / perNode[p]);
+                else if (dataLocal && !HoldsData(context, pools[p].Site.Id))
+                    verdict = new Candidate(pools[p].Pool.Id, $"data-local: site '{pools[p].Site.Id}' holds no replica of {context.DataLocalTarget()}", null);
+            }
+            if (verdict is null)
+                open[count++] = p;
+            else
+                candidates[p] = verdict;
+        }
+        return count;
+    }
+
+    private Candidate? Avoided(JobDemand demand, PoolFacts pool, int index)
+    {
+        var avoid = demand.Placement.Avoid.AsImmutableArray();
+        var site = pool.Site;
+        var avoided = avoid.Contains(site.Id) ? site.Id : avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : avoid.Contains(site.ProviderId) ? site.ProviderId : null;
+        return avoided is null ? null : index >= 0 ? _snapshot.Memo.Avoided(index, avoided) : new Candidate(pool.Pool.Id, $"the job avoids '{avoided}'", null);
+    }
+
     /// <summary>The filters in order; <paramref name="index"/> is the pool's index in the snapshot, or −1 (no memo).</summary>
     private Candidate? Reject(PendingJob job, PoolFacts pool, int index, int userPoint, SchedulingPolicy policy)
     {
@@ -92,15 +152,15 @@ internal sealed class CandidateEvaluator
         {
             return Rejected($"site '{site.Id}' is down");
         }
-        if (context.HasAvoid && (demand.Placement.Avoid.Contains(site.Id) || demand.Placement.Avoid.Contains(site.ProviderId) || demand.Placement.Avoid.Contains(pool.Pool.Id)))
-            return Rejected($"the job avoids '{(demand.Placement.Avoid.Contains(site.Id) ? site.Id : demand.Placement.Avoid.Contains(pool.Pool.Id) ? pool.Pool.Id : site.ProviderId)}'");
-        if (!demand.Jurisdictions.IsEmpty && !demand.Jurisdictions.Contains(site.Jurisdiction))
+        if (context.HasAvoid && Avoided(demand, pool, index) is { } avoided)
+            return avoided;
+        if (!demand.Jurisdictions.IsEmpty && !demand.Jurisdictions.AsImmutableArray().Contains(site.Jurisdiction))
             return index >= 0 ? _snapshot.Memo.JurisdictionRejection(index, context.JurisdictionList)
                 : Rejected($"site '{site.Id}' is in {site.Jurisdiction}; the job may run only in {context.JurisdictionList}");
         for (var k = 0; k < context.Datasets.Length; k++)
         {
             var dataset = context.Datasets[k]!;
-            if (!dataset.Jurisdictions.IsEmpty && !dataset.Jurisdictions.Contains(site.Jurisdiction))
+            if (!dataset.Jurisdictions.IsEmpty && !dataset.Jurisdictions.AsImmutableArray().Contains(site.Jurisdiction))
                 return index >= 0 ? _snapshot.Memo.DatasetJurisdictionRejection(index, demand.Inputs[k])
                     : Rejected($"dataset '{demand.Inputs[k]}' may not be processed in {site.Jurisdiction}");
         }
@@ -116,8 +176,18 @@ internal sealed class CandidateEvaluator
             if (context.TierRejection(pool.PointOfPresence, tier, site.Id) is { } far)
                 return Rejected(far);
         }
-        if (!demand.Inputs.IsEmpty && _staging.UnreachableInput(demand, pool) is { } unreachable)
+        if (index >= 0)
+        {
+            for (var k = 0; k < context.Datasets.Length; k++)
+            {
+                if (_snapshot.Memo.Unreachable(context.DatasetIndices[k], context.Datasets[k]!, index) is { } unreachable)
+                    return unreachable;
+            }
+        }
+        else if (!demand.Inputs.IsEmpty && _staging.UnreachableInput(demand, pool) is { } unreachable)
+        {
             return Rejected($"no replica of dataset '{unreachable}' can reach site '{site.Id}'");
+        }
         int perNode;
         if (index >= 0)
         {
@@ -146,7 +216,7 @@ internal sealed class CandidateEvaluator
         var all = true;
         foreach (var dataset in context.Datasets)
         {
-            if (!dataset!.ReplicaSites.Contains(siteId))
+            if (!dataset!.ReplicaSites.AsImmutableArray().Contains(siteId))
             {
                 all = false;
                 break;
@@ -155,7 +225,7 @@ internal sealed class CandidateEvaluator
         if (all || context.AnySiteHoldsAll())
             return all;
         // No site holds every input: run where the largest input is.
-        return context.Datasets[context.Demand.Inputs.AsImmutableArray().IndexOf(context.DataLocalTarget())]!.ReplicaSites.Contains(siteId);
+        return context.Datasets[context.Demand.Inputs.AsImmutableArray().IndexOf(context.DataLocalTarget())]!.ReplicaSites.AsImmutableArray().Contains(siteId);
     }
 
     /// <summary>Time, cost and energy of running the job on the pool given the cycle's working state (nothing is reserved).</summary>
@@ -167,7 +237,7 @@ internal sealed class CandidateEvaluator
         var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
         var nodes = (demand.Tasks + perNode - 1) / perNode;
         var runtime = TimeSpan.FromTicks((long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex)));
-        var (stagedAt, stagingMinor) = seesNetwork ? Staging(state.Calendar, now).Estimate(context, poolIndex) : (now, 0L);
+        var (stagedAt, stagingMinor, unstaged) = seesNetwork ? Staging(state.Calendar, now).Estimate(context, poolIndex) : (now, 0L, null);
         var profile = state.Profile(poolIndex);
         var limit = pool.Pool.NodeCount - nodes;
         var start = new DateTimeOffset(profile.EarliestFit(stagedAt.UtcTicks, Math.Max(1, runtime.Ticks), limit), TimeSpan.Zero);
@@ -182,11 +252,78 @@ internal sealed class CandidateEvaluator
             new Money((long)Math.Round(computeMinor), currency),
             new Money((long)Math.Round(computeMinor) + stagingMinor, currency),
             energy, energy * pool.Pool.CarbonGramsPerKwh / 1000, (int)(pool.Pool.NodeCount - busyNow),
-            pool.Pool.NodeCount == 0 ? 1 : (double)busyNow / pool.Pool.NodeCount);
+            pool.Pool.NodeCount == 0 ? 1 : (double)busyNow / pool.Pool.NodeCount,
+            unstaged is null ? null : $"dataset '{unstaged}' cannot be staged to site '{pool.Site.Id}': no path has the bandwidth free at any time");
+    }
+
+    /// <summary>
+    /// What the job costs at least on a pool that passed the hard filters, whatever the cycle has
+    /// reserved: the exact run time, compute cost, carbon (and, when asked, free nodes now), and lower
+    /// bounds of the seconds to completion and of the cost (see <see cref="PoolBound"/>).
+    /// </summary>
+    public PoolBound LowerBound(PendingJob job, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes)
+    {
+        var context = Context(job, userPoint);
+        var pool = _snapshot.Pools[poolIndex];
+        var demand = context.Demand;
+        var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
+        var nodes = (demand.Tasks + perNode - 1) / perNode;
+        var runtime = (long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex));
+        var hours = TimeSpan.FromTicks(runtime).TotalHours;
+        var computeMinor = (long)Math.Round(_snapshot.Memo.BillableNodeUnits(poolIndex) * nodes * hours * pool.Pool.PricePerCuHour.MinorUnits);
+        var energy = pool.NodePowerKw * nodes * hours * pool.Pool.Pue;
+        long staging = 0, stagingCost = 0, output = 0;
+        if (seesNetwork)
+        {
+            (staging, stagingCost) = StagingLowerBound(context, poolIndex);
+            output = context.OutputReturn(pool.PointOfPresence).Ticks;
+        }
+        var free = freeNodes ? (int)(pool.Pool.NodeCount - state.Profile(poolIndex).MaxUsage(now.UtcTicks, now.UtcTicks + 1)) : 0;
+        var cost = stagingCost > long.MaxValue - computeMinor ? long.MaxValue : computeMinor + stagingCost;
+        return new PoolBound(computeMinor, TimeSpan.FromTicks(staging + runtime + output).TotalSeconds, cost, energy * pool.Pool.CarbonGramsPerKwh / 1000, free);
+    }
+
+    /// <summary>
+    /// Lower bounds of <see cref="StagingCache.Estimate"/>: every input takes at least its shortest
+    /// route's duration (transfers start no earlier than now) and costs at least its cheapest route;
+    /// an input without a route makes the estimate count every input as staged at once for free.
+    /// </summary>
+    private (long Ticks, long CostMinor) StagingLowerBound(JobContext job, int poolIndex)
+    {
+        if (job.Datasets.Length == 0)
+            return (0, 0);
+        var point = _snapshot.Pools[poolIndex].PointOfPresence;
+        var held = false;
+        for (var k = 0; k < job.Datasets.Length && !held; k++)
+            held = _snapshot.Memo.HoldsReplica(job.DatasetIndices[k], job.Datasets[k]!, poolIndex);
+        // Without a replica at the pool's site the bound depends only on the point of presence.
+        if (!held && point >= 0)
+            return job.StagingBoundAt(point, static (job, point, evaluator) => evaluator.StagingLowerBound(job, point, -1), this);
+        return StagingLowerBound(job, point, poolIndex);
+    }
+
+    /// <summary>The bound for a pool at <paramref name="point"/>; <paramref name="poolIndex"/> −1 means no input is held at its site.</summary>
+    private (long Ticks, long CostMinor) StagingLowerBound(JobContext job, int point, int poolIndex)
+    {
+        long ticks = 0, cost = 0;
+        for (var k = 0; k < job.Datasets.Length; k++)
+        {
+            var dataset = job.Datasets[k]!;
+            if (poolIndex >= 0 && _snapshot.Memo.HoldsReplica(job.DatasetIndices[k], dataset, poolIndex))
+                continue;
+            if (point < 0)
+                return (0, 0);
+            var bound = _snapshot.Memo.StagingLowerBound(dataset, job.DatasetIndices[k], point);
+            if (!bound.Routed)
+                return (0, 0);
+            ticks = Math.Max(ticks, bound.DurationTicks);
+            cost = bound.CostMinor > long.MaxValue - cost ? long.MaxValue : cost + bound.CostMinor;
+        }
+        return (ticks, cost);
     }
 
     /// <summary>The job's context; callers weigh every pool for one job in turn, so one entry is enough.</summary>
-    private JobContext Context(PendingJob job, int userPoint)
+    internal JobContext Context(PendingJob job, int userPoint)
     {
         if (_job is { } context && ReferenceEquals(context.Job, job) && context.UserPoint == userPoint)
             return context;

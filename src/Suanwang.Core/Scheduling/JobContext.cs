@@ -18,6 +18,8 @@ internal sealed class JobContext
     private bool[]? _outputKnown;
     private bool? _anySiteHoldsAll;
     private string? _dataLocalTarget;
+    private (Candidate?[][] Jurisdictions, Candidate?[][] Unreachable)? _datasetLayers;
+    private (long, long)?[]? _stagingBound;
 
     public JobContext(SchedulingSnapshot snapshot, PendingJob job, int userPoint)
     {
@@ -36,6 +38,7 @@ internal sealed class JobContext
         }
         HasAvoid = !Demand.Placement.Avoid.IsEmpty;
         JurisdictionList = string.Join(", ", Demand.Jurisdictions);
+        InputList = inputs.Length switch { 0 => string.Empty, 1 => inputs[0], _ => string.Join('\u001f', inputs) };
         if (Demand.Type == JobType.Service && Demand.User is { Latency: { } tier } user && userPoint >= 0)
             Tier = snapshot.Memo.Tiers(user.Location, userPoint, tier);
     }
@@ -61,6 +64,9 @@ internal sealed class JobContext
 
     /// <summary>The latency-tier verdicts for a service with a tier and a known user point; null when the filter does not apply.</summary>
     public TierTable? Tier { get; }
+
+    /// <summary>The job's inputs in order, as one key (ids joined by U+001F).</summary>
+    public string InputList { get; }
 
     /// <summary>The job's jurisdictions as the jurisdiction filter words them ("CN, HK").</summary>
     public string JurisdictionList { get; }
@@ -90,6 +96,29 @@ internal sealed class JobContext
         _tierRejection[point] = rejection;
         _tierKnown[point] = true;
         return rejection;
+    }
+
+    /// <summary>Per input, in input order: the dataset-jurisdiction and the unreachable-input layers of every pool.</summary>
+    public (Candidate?[][] Jurisdictions, Candidate?[][] Unreachable) DatasetLayers()
+    {
+        if (_datasetLayers is { } known)
+            return known;
+        var jurisdictions = new Candidate?[Datasets.Length][];
+        var unreachable = new Candidate?[Datasets.Length][];
+        for (var k = 0; k < Datasets.Length; k++)
+        {
+            jurisdictions[k] = _snapshot.Memo.DatasetJurisdictionLayer(DatasetIndices[k], Datasets[k]!);
+            unreachable[k] = _snapshot.Memo.UnreachableLayer(DatasetIndices[k], Datasets[k]!);
+        }
+        _datasetLayers = (jurisdictions, unreachable);
+        return _datasetLayers.Value;
+    }
+
+    /// <summary>A staging bound kept per point of presence for this job (see <c>CandidateEvaluator.StagingLowerBound</c>).</summary>
+    public (long Ticks, long CostMinor) StagingBoundAt<TState>(int point, Func<JobContext, int, TState, (long, long)> compute, TState state)
+    {
+        _stagingBound ??= new (long, long)?[_snapshot.Topology.Network.Nodes.Length];
+        return _stagingBound[point] ??= compute(this, point, state);
     }
 
     /// <summary>Time to send the output back to the user from a pool at <paramref name="point"/> (estimated, not reserved).</summary>

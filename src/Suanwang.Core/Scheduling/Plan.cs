@@ -152,7 +152,7 @@ public sealed record Placement(
 /// <param name="EnergyKwh">Expected energy.</param>
 /// <param name="CarbonKg">Expected emissions.</param>
 /// <param name="Load">Fraction of the pool's nodes busy at the start.</param>
-/// <param name="Total">The policy's weighted, normalized total.</param>
+/// <param name="Total">The policy's total (lower is better; docs/scheduler.md gives the formula per chooser).</param>
 public sealed record ScoreParts(
     DateTimeOffset StagedAt,
     DateTimeOffset Start,
@@ -165,11 +165,18 @@ public sealed record ScoreParts(
     double Load,
     double Total);
 
-/// <summary>One pool considered for a job: why it was rejected, or how it scored.</summary>
+/// <summary>
+/// One candidate as the scheduler accounted for it: a pool, or (for gangs across pools of one site and
+/// split arrays) several pools together. Exactly one of <see cref="Rejection"/> (a filter failed),
+/// <see cref="Score"/> (estimated and scored) and <see cref="NotScored"/> (it passed the hard filters
+/// but was not estimated, e.g. because its lower bound cannot beat the winner) is set. Rejections and
+/// "not scored" notes recur between jobs and are shared objects.
+/// </summary>
 /// <param name="PoolId">The pool; for a candidate over several pools, their ids joined by '+'.</param>
-/// <param name="Rejection">Why it cannot run the job (the first filter that failed), or null when feasible.</param>
-/// <param name="Score">The score parts when feasible.</param>
-public sealed record Candidate(string PoolId, string? Rejection, ScoreParts? Score)
+/// <param name="Rejection">Why it cannot run the job (the first filter that failed), or null.</param>
+/// <param name="Score">The score parts when it was scored.</param>
+/// <param name="NotScored">Why it passed the hard filters but was not estimated, or null (see docs/scheduler.md).</param>
+public sealed record Candidate(string PoolId, string? Rejection, ScoreParts? Score, string? NotScored = null)
 {
     /// <summary>
     /// For a candidate over several pools (a gang across pools of one site, a split array): its
@@ -184,7 +191,7 @@ public sealed record Candidate(string PoolId, string? Rejection, ScoreParts? Sco
 /// <param name="Kind">Placed, waiting or unschedulable.</param>
 /// <param name="Placement">The placement when placed.</param>
 /// <param name="Reason">Why it is waiting or unschedulable; for a placement, why the winner won.</param>
-/// <param name="Candidates">Every pool considered, in topology order; then any candidates over several pools (<see cref="Candidate.Parts"/>).</param>
+/// <param name="Candidates">Every pool of the snapshot, in topology order (empty when the job was refused before filtering); then any candidates over several pools (<see cref="Candidate.Parts"/>).</param>
 public sealed record Decision(string JobId, DecisionKind Kind, Placement? Placement, string Reason, ImmutableArray<Candidate> Candidates);
 
 /// <summary>The output of one scheduling cycle: a decision per pending job, in the order they were taken.</summary>

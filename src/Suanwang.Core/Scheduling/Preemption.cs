@@ -31,7 +31,7 @@ internal sealed class Preemptor(SchedulingSnapshot snapshot, DateTimeOffset now,
     /// </summary>
     public Room? FindRoom(PendingJob job, IReadOnlyList<Estimate> feasible)
     {
-        if (policy.PreemptionMaxWasteFraction < 0 || !running.AnyPreemptible || job.Demand.Priority == JobPriority.Low)
+        if (!MightPreempt(job))
             return null;
         for (var k = 0; k < feasible.Count; k++)
         {
@@ -49,6 +49,10 @@ internal sealed class Preemptor(SchedulingSnapshot snapshot, DateTimeOffset now,
         }
         return best;
     }
+
+    /// <summary>False when preemption cannot help this job at all: preemption is off, nothing running is preemptible, or the job has the lowest priority.</summary>
+    public bool MightPreempt(PendingJob job) =>
+        policy.PreemptionMaxWasteFraction >= 0 && running.AnyPreemptible && job.Demand.Priority != JobPriority.Low;
 
     /// <summary>Stops the room's victims (their nodes are free from now in the cycle state) and records them; returns a sentence for the decision's reason.</summary>
     public string Commit(Room room, PendingJob job)

@@ -21,13 +21,16 @@ public static partial class Scheduler
         /// otherwise the whole decision, with those candidates scored alongside the single pools.
         /// </summary>
         private Decision? MultiPartDecision(PendingJob job, int assignedPool, int userPoint, List<Estimate> feasible,
-            ImmutableArray<Candidate>.Builder candidates, int passedHardFilters)
+            Candidate[] singlePools, int passedHardFilters, ScoreScales scales)
         {
             var demand = job.Demand;
             var gang = demand.Type == JobType.Gang;
-            var split = demand.Type == JobType.Array && demand.Flags is { Splittable: true };
-            if (!(gang || split) || demand.Tasks < 2 || (assignedPool >= 0 && feasible.Exists(e => e.Pool == assignedPool)))
+            if (!MultiPartEligible(demand) || (assignedPool >= 0 && feasible.Exists(e => e.Pool == assignedPool)))
                 return null;
+            _scales = scales;
+            feasible.Sort((a, b) => a.Pool.CompareTo(b.Pool)); // the search meets pools in bound order; offers walk them in topology order
+            var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + 4);
+            candidates.AddRange(singlePools);
             var poolCandidates = candidates.Count;
             var offers = Offers(job, userPoint, feasible);
             if (offers.Count < 2)
@@ -62,15 +65,35 @@ public static partial class Scheduler
             if (candidates.Count == poolCandidates)
                 return null;
             if (options.Count == 0 && feasible.Count > 0)
-                return DecideOnePool(job, feasible, Scoring.Score(feasible, policy, demand, snapshot, now), candidates);
+                return DecideOnePool(job, feasible, ScoreAll(feasible, demand), candidates);
             if (options.Count == 0)
-            {
-                var pools = ImmutableArray.CreateBuilder<Candidate>(poolCandidates);
-                for (var i = 0; i < poolCandidates; i++)
-                    pools.Add(candidates[i]);
-                return Unschedulable(job, $"{NoPoolReason(pools, passedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.ToImmutable());
-            }
+                return Unschedulable(job, $"{NoPoolReason(singlePools, passedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.ToImmutable());
             return DecideAmong(job, feasible, options, candidates);
+        }
+
+        /// <summary>Gangs and splittable arrays of two or more tasks may be placed over several pools.</summary>
+        private static bool MultiPartEligible(JobDemand demand) =>
+            demand.Tasks >= 2 && (demand.Type == JobType.Gang || (demand.Type == JobType.Array && demand.Flags is { Splittable: true }));
+
+        /// <summary>Score parts of every estimate with the job's fixed scales (from the search), so single pools and combinations compare on one scale.</summary>
+        private ImmutableArray<ScoreParts> ScoreAll(List<Estimate> estimates, JobDemand demand)
+        {
+            var scores = ImmutableArray.CreateBuilder<ScoreParts>(estimates.Count);
+            foreach (var e in estimates)
+                scores.Add(Scoring.Parts(e, policy, _scales, demand, snapshot, now));
+            return scores.MoveToImmutable();
+        }
+
+        /// <summary>The lowest total (ties: earlier completion, then the pool first in the topology); earlier entries win exact ties.</summary>
+        private static int WinnerOf(List<Estimate> estimates, ImmutableArray<ScoreParts> scores)
+        {
+            var best = 0;
+            for (var k = 1; k < estimates.Count; k++)
+            {
+                if (Scoring.Beats(scores[k].Total, estimates[k], scores[best].Total, estimates[best]))
+                    best = k;
+            }
+            return best;
         }
 
         /// <summary>Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.</summary>
@@ -157,10 +180,10 @@ public static partial class Scheduler
             var all = new List<Estimate>(feasible.Count + options.Count);
             all.AddRange(feasible);
             all.AddRange(options.Select(o => o.Aggregate));
-            var scores = Scoring.Score(all, policy, job.Demand, snapshot, now);
+            var scores = ScoreAll(all, job.Demand);
             for (var j = 0; j < options.Count; j++)
                 candidates[options[j].CandidateIndex] = candidates[options[j].CandidateIndex] with { Score = scores[feasible.Count + j] };
-            var winner = Scoring.Winner(all, scores);
+            var winner = WinnerOf(all, scores);
             if (winner < feasible.Count)
                 return DecideOnePool(job, feasible, scores, candidates, winner, all.Count);
             var option = options[winner - feasible.Count];
@@ -181,10 +204,11 @@ public static partial class Scheduler
         {
             for (var k = 0; k < feasible.Count; k++)
                 candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
-            var chosen = feasible[winner >= 0 ? winner : Scoring.Winner(feasible, scores)];
+            var chosen = feasible[winner >= 0 ? winner : WinnerOf(feasible, scores)];
             if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
                 return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
-            var placement = Bind(job, chosen);
+            if (Bind(job, chosen, out var unstaged) is not { } placement)
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.ToImmutable());
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} feasible candidates ({feasible.Count} single pools of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}");
             return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Suanwang.Core.Model;
 using Suanwang.Core.Validation;
 
@@ -23,8 +24,9 @@ public static partial class Scheduler
     /// taken first, in the given order, and bound to that pool when it is still feasible for them
     /// (otherwise the policy chooses as usual); the other jobs follow in queue order.
     /// </summary>
+    /// <remarks><paramref name="prepared"/> holds, per assigned job, the hard-filter verdicts the batch round made on this snapshot (reused, not redone).</remarks>
     internal static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
-        IReadOnlyList<(PendingJob Job, int Pool)> assigned)
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(pending);
@@ -35,7 +37,7 @@ public static partial class Scheduler
         var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Decision Take(PendingJob job, int pool) => seen.Add(job.Id)
-            ? cycle.Decide(job, pool)
+            ? cycle.Decide(job, pool, pool >= 0 ? prepared?.GetValueOrDefault(job) : null)
             : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
         foreach (var (job, pool) in assigned)
             decisions.Add(Take(job, pool));
@@ -57,11 +59,12 @@ public static partial class Scheduler
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
         private readonly bool[] _blocked = new bool[snapshot.Pools.Length];
-        private List<Estimate>? _feasible;
         private CandidateEvaluator? _evaluator;
         private Preemptor? _preemptor;
         private Relocator? _relocator;
         private RunningWork? _running;
+        private CandidateSearch? _search;
+        private ScoreScales _scales; // the current multi-part job's score scales (Scheduler.Parts.cs)
 
         public CycleState State { get; } = new(snapshot, now);
 
@@ -75,26 +78,23 @@ public static partial class Scheduler
         // A cycle's calendar only gains reservations (Bind), so staging answers may be kept between jobs.
         private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging, calendarsOnlyGrow: true);
 
+        private CandidateSearch Search => _search ??= new CandidateSearch(snapshot, Evaluator, policy);
+
         /// <summary>Decides one job; <paramref name="assignedPool"/> (or −1) is the pool the batch round chose for it.</summary>
-        public Decision Decide(PendingJob job, int assignedPool = -1)
+        public Decision Decide(PendingJob job, int assignedPool = -1, PreparedJob? prepared = null)
         {
             try
             {
-                return DecideUnchecked(job, assignedPool);
+                return DecideUnchecked(job, assignedPool, prepared);
             }
             catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException or KeyNotFoundException)
             {
                 // One malformed job must not stop the cycle for everyone else.
                 return new Decision(job.Id, DecisionKind.Unschedulable, null, $"the job could not be evaluated: {ex.Message}", []);
             }
-            finally
-            {
-                // The estimates buffer outlives the cycle: the next cycle on this snapshot reuses it.
-                snapshot.Memo.ReturnEstimates(ref _feasible);
-            }
         }
 
-        private Decision DecideUnchecked(PendingJob job, int assignedPool)
+        private Decision DecideUnchecked(PendingJob job, int assignedPool, PreparedJob? prepared)
         {
             var demand = job.Demand;
             var invalid = JobDemandValidator.Validate(demand, model => snapshot.Catalog.TryFind(model, out _));
@@ -106,61 +106,51 @@ public static partial class Scheduler
             if (demand.User is { Latency: not null } user && demand.Type == JobType.Service && userPoint < 0)
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
-            var candidates = ImmutableArray.CreateBuilder<Candidate>(snapshot.Pools.Length);
-            var feasible = _feasible ??= snapshot.Memo.TakeEstimates(); // estimates are values; a job's list dies with its decision
-            feasible.Clear();
-            var passedHardFilters = 0;
-            for (var i = 0; i < snapshot.Pools.Length; i++)
-            {
-                var pool = snapshot.Pools[i];
-                if (Evaluator.Reject(job, i, userPoint, policy) is { } rejected)
-                {
-                    candidates.Add(rejected);
-                    continue;
-                }
-                passedHardFilters++;
-                var estimate = Evaluator.Estimate(job, i, State, now, policy.SeesNetwork, userPoint);
-                if (TimeOrMoneyRejection(demand, estimate) is { } late)
-                {
-                    candidates.Add(new Candidate(pool.Pool.Id, late, null));
-                    continue;
-                }
-                feasible.Add(estimate);
-                candidates.Add(snapshot.Memo.FeasiblePlaceholder(i)); // replaced by the scored candidate below
-            }
-            // Hook: gangs across pools of one site and split arrays (Scheduler.Parts.cs); null for every other job.
-            if (MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, passedHardFilters) is { } multiPart)
+            // A job the batch round filtered brings its verdicts: the array becomes this decision's explanation.
+            // (Every entry is written before the decision is returned, so the array holds no null then.)
+            Candidate[] candidates = assignedPool >= 0 && prepared is { Filtered: var filtered } && filtered.Length == snapshot.Pools.Length
+                ? filtered
+                : new Candidate[snapshot.Pools.Length];
+            // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need every feasible pool's estimate.
+            var feasible = MultiPartEligible(demand) ? new List<Estimate>() : null;
+            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible);
+            if (feasible is not null
+                && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, outcome.PassedHardFilters, outcome.Scales) is { } multiPart)
                 return multiPart;
-            if (feasible.Count == 0)
-                return Unschedulable(job, NoPoolReason(candidates, passedHardFilters), candidates.ToImmutable());
-
-            var scores = Scoring.Score(feasible, policy, demand, snapshot, now);
-            for (var k = 0; k < feasible.Count; k++)
-                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
-            var assigned = assignedPool < 0 ? -1 : feasible.FindIndex(e => e.Pool == assignedPool);
-            var winner = assigned >= 0 ? assigned : Scoring.Winner(feasible, scores);
-            var chosen = feasible[winner];
+            var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
+            if (outcome.Winner is not { } chosen)
+                return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), explained);
             // Preemption hook (Preemption.cs): a job that would wait for nodes on every feasible pool may stop
             // lower-priority preemptible work within the waste bound, if the queue discipline lets it start then.
+            // Only then are the pools the bounded search skipped estimated too (the winner does not change).
             string? preempted = null;
-            if (assigned < 0 && Preemptor.FindRoom(job, feasible) is { } room && QueueHold(room.Estimate) is null)
+            if (!outcome.Assigned && chosen.Start > chosen.StagedAt && Preemptor.MightPreempt(job))
             {
-                preempted = Preemptor.Commit(room, job);
-                chosen = Evaluator.Estimate(job, room.Estimate.Pool, State, now, policy.SeesNetwork, userPoint);
+                var all = new List<Estimate>();
+                Array.Clear(candidates); // the search fills only entries still empty
+                Search.Run(job, userPoint, -1, candidates, State, now, null, all);
+                if (Preemptor.FindRoom(job, all) is { } room && QueueHold(room.Estimate) is null)
+                {
+                    preempted = Preemptor.Commit(room, job);
+                    chosen = Evaluator.Estimate(job, room.Estimate.Pool, State, now, policy.SeesNetwork, userPoint);
+                }
             }
-            else if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
-            var placement = Bind(job, chosen);
-            var reason = string.Create(CultureInfo.InvariantCulture,
-                $"{snapshot.Pools[chosen.Pool].Pool.Id} {(assigned >= 0 ? "was assigned by the batch round" : "won")} among {feasible.Count} feasible of {snapshot.Pools.Length} pools by {(assigned >= 0 ? "weighted completion time over all pending jobs" : Scoring.Describe(policy.Chooser))}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", candidates.ToImmutable());
+            if (preempted is null && QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, explained);
+            if (Bind(job, chosen, out var unstaged) is not { } placement)
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", explained);
+            var reason = Search.Reason(outcome);
+            return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", explained);
         }
 
         private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>
             new(job.Id, DecisionKind.Unschedulable, null, reason, candidates);
 
+        /// <summary>Why a pool that passed the hard filters cannot run the job after all: staging impossible, deadline or budget; or null.</summary>
         internal static string? TimeOrMoneyRejection(JobDemand demand, Estimate estimate)
         {
+            if (estimate.StagingRejection is { } unstaged)
+                return unstaged;
             if (demand.Deadline is { } deadline && estimate.Completion > deadline)
                 return string.Create(CultureInfo.InvariantCulture, $"would complete at {estimate.Completion:u}, after the deadline {deadline:u}");
             if (demand.Budget is { } budget && budget.Currency == estimate.Cost.Currency && estimate.Cost.MinorUnits > budget.MinorUnits)
@@ -168,13 +158,13 @@ public static partial class Scheduler
             return null;
         }
 
-        private static string NoPoolReason(ImmutableArray<Candidate>.Builder candidates, int passedHardFilters)
+        private static string NoPoolReason(Candidate[] candidates, int passedHardFilters)
         {
-            if (candidates.Count == 0)
+            if (candidates.Length == 0)
                 return "there are no pools";
             var common = candidates.GroupBy(c => c.Rejection!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
-            var prefix = passedHardFilters > 0 ? "no pool meets the deadline or budget" : "no pool can run this job";
-            return string.Create(CultureInfo.InvariantCulture, $"{prefix}; most common reason ({common.Count()} of {candidates.Count} pools): {common.Key}");
+            var prefix = passedHardFilters > 0 ? "no pool can stage the inputs and meet the deadline and budget" : "no pool can run this job";
+            return string.Create(CultureInfo.InvariantCulture, $"{prefix}; most common reason ({common.Count()} of {candidates.Length} pools): {common.Key}");
         }
 
         /// <summary>The queue discipline: whether a job that cannot start now may take a reservation.</summary>
@@ -215,11 +205,18 @@ public static partial class Scheduler
             }
         }
 
-        /// <summary>Reserve and bind: stage inputs with reserved bandwidth, then reserve nodes from the first start both allow.</summary>
-        private Placement Bind(PendingJob job, Estimate chosen)
+        /// <summary>
+        /// Reserve and bind: stage inputs with reserved bandwidth, then reserve nodes from the first start
+        /// both allow. When an input cannot be staged after all, nothing stays reserved (the planner
+        /// releases the inputs it had reserved) and the result is null with the reason.
+        /// </summary>
+        private Placement? Bind(PendingJob job, Estimate chosen, out string? unstaged)
         {
             var facts = snapshot.Pools[chosen.Pool];
-            var (transfers, stagedAt, _) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true);
+            var (transfers, stagedAt, rejection) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true);
+            unstaged = rejection;
+            if (rejection is not null)
+                return null;
             var limit = facts.Pool.NodeCount - chosen.Nodes;
             var notBefore = stagedAt > chosen.Start ? stagedAt : chosen.Start;
             var start = new DateTimeOffset(State.Profile(chosen.Pool).EarliestFit(notBefore.UtcTicks, Math.Max(1, chosen.Runtime.Ticks), limit), TimeSpan.Zero);

@@ -20,7 +20,7 @@ internal sealed class SchedulingMemo
     private readonly SchedulingSnapshot _snapshot;
     private readonly string?[] _downReason;
     private readonly Candidate?[] _downCandidate;
-    private readonly Candidate[] _feasiblePlaceholder;
+    private readonly int[] _nodeCounts;
     private readonly FrozenDictionary<string, int> _datasetIndex;
     private readonly Dictionary<PoolFacts, int> _poolIndex;
     private readonly double[] _billable;
@@ -31,11 +31,20 @@ internal sealed class SchedulingMemo
     private readonly ConcurrentDictionary<long, RouteOptions> _routes = new();
     private readonly ConcurrentDictionary<(int Pool, string Jurisdictions), Candidate> _jurisdictionRejections = new();
     private readonly ConcurrentDictionary<(int Pool, string Dataset), Candidate> _datasetRejections = new();
+    private readonly ConcurrentDictionary<string, Candidate?[]> _jurisdictionLayers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Jurisdictions, string Inputs, TierTable? Tier), Candidate?[]> _placeLayers = new();
+    private readonly Candidate?[]?[] _datasetJurisdictionLayers;
     private readonly ConcurrentDictionary<(string Location, int UserPoint, LatencyTier Tier), TierTable> _tiers = new();
     private readonly ConcurrentDictionary<(int Pool, int Nodes), Candidate> _tooFewNodes = new();
+    private readonly ConcurrentDictionary<(int Pool, string Avoided), Candidate> _avoided = new();
+    private readonly ConcurrentDictionary<(int Pool, string Reason), Candidate> _misfits = new();
+    private readonly ConcurrentDictionary<(int Pool, int Check, long Value), Candidate> _misfitChecks = new();
     private readonly bool[]?[] _replicaAtPool;
+    private readonly Candidate?[]?[] _unreachableAtPool;
+    private readonly StagingBound?[]?[] _stagingBounds;
+    private readonly Candidate[] _outboundCandidate;
+    private readonly Candidate[] _assignedElsewhere;
     private UsageAt? _runningUsage;
-    private List<Estimate>? _estimates;
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
@@ -43,10 +52,13 @@ internal sealed class SchedulingMemo
         var pools = snapshot.Pools;
         _downReason = new string?[pools.Length];
         _downCandidate = new Candidate?[pools.Length];
-        _feasiblePlaceholder = new Candidate[pools.Length];
+        _nodeCounts = [.. pools.Select(p => p.Pool.NodeCount)];
+        _outboundCandidate = new Candidate[pools.Length];
+        _assignedElsewhere = new Candidate[pools.Length];
         for (var i = 0; i < pools.Length; i++)
         {
-            _feasiblePlaceholder[i] = new Candidate(pools[i].Pool.Id, null, null);
+            _outboundCandidate[i] = new Candidate(pools[i].Pool.Id, null, null, OutboundNote);
+            _assignedElsewhere[i] = new Candidate(pools[i].Pool.Id, null, null, AssignedElsewhereNote);
             if (snapshot.IsDown(pools[i].Site.Id))
             {
                 _downReason[i] = $"site '{pools[i].Site.Id}' is down";
@@ -58,6 +70,9 @@ internal sealed class SchedulingMemo
             _poolIndex.Add(pools[i], i);
         _datasetIndex = datasetIds.Select((id, i) => KeyValuePair.Create(id, i)).ToFrozenDictionary(StringComparer.Ordinal);
         _replicaAtPool = new bool[]?[_datasetIndex.Count];
+        _unreachableAtPool = new Candidate?[]?[_datasetIndex.Count];
+        _datasetJurisdictionLayers = new Candidate?[]?[_datasetIndex.Count];
+        _stagingBounds = new StagingBound?[]?[_datasetIndex.Count];
         _billable = new double[pools.Length];
         _cpuKind = new KindTable(snapshot, null);
         _billableKnown = new bool[pools.Length];
@@ -72,8 +87,17 @@ internal sealed class SchedulingMemo
     /// <summary>The (shared) rejected candidate of a pool whose site is down, or null.</summary>
     public Candidate? DownCandidate(int pool) => _downCandidate[pool];
 
-    /// <summary>A pool's candidate with neither rejection nor score: the cycle's placeholder until a feasible pool is scored.</summary>
-    public Candidate FeasiblePlaceholder(int pool) => _feasiblePlaceholder[pool];
+    /// <summary>Why a pool that passed the hard filters was not estimated: its lower bound exceeds the winner's total.</summary>
+    public const string OutboundNote = "not scored: its lower bound on the total exceeds the winner's total";
+
+    /// <summary>Why a pool that passed the hard filters was not estimated: the batch round placed the job elsewhere.</summary>
+    public const string AssignedElsewhereNote = "not scored: the batch round assigned the job to another pool";
+
+    /// <summary>The pool's shared candidate with <see cref="OutboundNote"/>.</summary>
+    public Candidate Outbound(int pool) => _outboundCandidate[pool];
+
+    /// <summary>The pool's shared candidate with <see cref="AssignedElsewhereNote"/>.</summary>
+    public Candidate AssignedElsewhere(int pool) => _assignedElsewhere[pool];
 
     /// <summary>The pool's candidate refused because its site is outside <paramref name="jurisdictions"/> (the job's list, comma-separated).</summary>
     public Candidate JurisdictionRejection(int pool, string jurisdictions) =>
@@ -82,6 +106,70 @@ internal sealed class SchedulingMemo
             var site = pools[key.Pool].Site;
             return new Candidate(pools[key.Pool].Pool.Id, $"site '{site.Id}' is in {site.Jurisdiction}; the job may run only in {key.Jurisdictions}", null);
         }, _snapshot.Pools);
+
+    /// <summary><see cref="JurisdictionRejection"/> of every pool for a job that may run only in <paramref name="jurisdictions"/> (null where allowed).</summary>
+    public Candidate?[] JurisdictionLayer(string list, EquatableArray<string> jurisdictions) =>
+        _jurisdictionLayers.GetOrAdd(list, static (key, state) =>
+        {
+            var (memo, allowed) = state;
+            var layer = new Candidate?[memo._snapshot.Pools.Length];
+            for (var i = 0; i < layer.Length; i++)
+            {
+                if (!allowed.AsImmutableArray().Contains(memo._snapshot.Pools[i].Site.Jurisdiction))
+                    layer[i] = memo.JurisdictionRejection(i, key);
+            }
+            return layer;
+        }, (this, jurisdictions));
+
+    /// <summary><see cref="DatasetJurisdictionRejection"/> of every pool for a dataset (null where it may be processed).</summary>
+    public Candidate?[] DatasetJurisdictionLayer(int datasetIndex, Dataset dataset)
+    {
+        if (Volatile.Read(ref _datasetJurisdictionLayers[datasetIndex]) is { } known)
+            return known;
+        var layer = new Candidate?[_snapshot.Pools.Length];
+        var allowed = dataset.Jurisdictions.AsImmutableArray();
+        for (var i = 0; i < layer.Length; i++)
+        {
+            if (!allowed.IsEmpty && !allowed.Contains(_snapshot.Pools[i].Site.Jurisdiction))
+                layer[i] = DatasetJurisdictionRejection(i, dataset.Id);
+        }
+        return Interlocked.CompareExchange(ref _datasetJurisdictionLayers[datasetIndex], layer, null) ?? layer;
+    }
+
+    /// <summary>
+    /// The first rejection of every pool among the filters that depend only on where a job may run and
+    /// what it reads — site down, job jurisdictions, each input's jurisdictions, latency tier,
+    /// unreachable inputs, in that order — shared by every job with the same jurisdictions, inputs and
+    /// tier (the avoid filter, which comes second, is applied on top by the caller).
+    /// </summary>
+    public Candidate?[] PlaceLayer(JobContext job)
+    {
+        var key = (job.JurisdictionList, job.InputList, job.Tier);
+        if (_placeLayers.TryGetValue(key, out var known))
+            return known;
+        var demand = job.Demand;
+        var jurisdictions = demand.Jurisdictions.IsEmpty ? null : JurisdictionLayer(job.JurisdictionList, demand.Jurisdictions);
+        var (datasetJurisdictions, unreachable) = job.DatasetLayers();
+        var tier = job.Tier;
+        var layer = new Candidate?[_snapshot.Pools.Length];
+        for (var p = 0; p < layer.Length; p++)
+        {
+            var verdict = _downCandidate[p] ?? jurisdictions?[p];
+            for (var k = 0; verdict is null && k < datasetJurisdictions.Length; k++)
+                verdict = datasetJurisdictions[k][p];
+            verdict ??= tier?.Verdict(p);
+            for (var k = 0; verdict is null && k < unreachable.Length; k++)
+                verdict = unreachable[k][p];
+            layer[p] = verdict;
+        }
+        return _placeLayers.GetOrAdd(key, layer);
+    }
+
+    /// <summary>Nodes of every pool.</summary>
+    public ReadOnlySpan<int> NodeCounts => _nodeCounts;
+
+    /// <summary>The down-site candidate of every pool (null where the site is up).</summary>
+    public ReadOnlySpan<Candidate?> DownLayer => _downCandidate;
 
     /// <summary>The pool's candidate refused because <paramref name="dataset"/> may not be processed in its site's jurisdiction.</summary>
     public Candidate DatasetJurisdictionRejection(int pool, string dataset) =>
@@ -93,13 +181,30 @@ internal sealed class SchedulingMemo
         _tooFewNodes.GetOrAdd((pool, nodes), static (key, pools) => new Candidate(pools[key.Pool].Pool.Id,
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the job needs {key.Nodes} nodes; the pool has {pools[key.Pool].Pool.NodeCount}"), null), _snapshot.Pools);
 
+    /// <summary>The pool's candidate refused because the job avoids <paramref name="avoided"/> (its site, pool or provider).</summary>
+    public Candidate Avoided(int pool, string avoided) =>
+        _avoided.GetOrAdd((pool, avoided), static (key, pools) => new Candidate(pools[key.Pool].Pool.Id, $"the job avoids '{key.Avoided}'", null), _snapshot.Pools);
+
+    /// <summary>The pool's candidate refused for a misfit reason of a task shape: one object per (pool, reason) however many shapes give it.</summary>
+    public Candidate Misfit(int pool, string reason) =>
+        _misfits.GetOrAdd((pool, reason), static (key, pools) => new Candidate(pools[key.Pool].Pool.Id, key.Reason, null), _snapshot.Pools);
+
+    /// <summary>
+    /// The pool's candidate for a task shape failing fit check <paramref name="check"/> (1 cores, 2
+    /// memory, 4 accelerator count) with <paramref name="value"/> (the count or bytes asked): the text
+    /// depends on nothing else, so it is made (by <see cref="JobFit.TasksPerNode(PoolFacts, TaskResources, string)"/>) once.
+    /// </summary>
+    public Candidate Misfit(int pool, int check, long value, PoolFacts facts, TaskResources task) =>
+        _misfitChecks.GetOrAdd((pool, check, value), static (key, state) =>
+            state.Memo.Misfit(key.Pool, JobFit.TasksPerNode(state.Facts, state.Task, (string?)null).Rejection!), (Memo: this, Facts: facts, Task: task));
+
     /// <summary>The latency-tier verdicts on every pool for a service whose user is at <paramref name="location"/> (point <paramref name="userPoint"/>).</summary>
     public TierTable Tiers(string location, int userPoint, LatencyTier tier) =>
         _tiers.GetOrAdd((location, userPoint, tier), static (key, snapshot) => new TierTable(snapshot, key.Location, key.UserPoint, key.Tier), _snapshot);
 
     /// <summary>How a task shape fits every pool, filled per pool on first use.</summary>
     public FitTable Fit(TaskResources resources) =>
-        _fits.GetOrAdd(resources, static (r, memo) => new FitTable(memo._snapshot, r, memo.Kind(KindTable.KeyOf(r))), this);
+        _fits.GetOrAdd(resources, static (r, memo) => new FitTable(memo, memo._snapshot, r, memo.Kind(KindTable.KeyOf(r))), this);
 
     private KindTable Kind(AcceleratorDemand? key) =>
         key is null ? _cpuKind : _kinds.GetOrAdd(key, static (k, snapshot) => new KindTable(snapshot, k), _snapshot);
@@ -117,21 +222,6 @@ internal sealed class SchedulingMemo
 
     /// <summary>A dense index of a known dataset (for cache keys).</summary>
     public int DatasetIndex(string id) => _datasetIndex[id];
-
-    /// <summary>
-    /// A list for one job's feasible estimates, reused across the cycles on this snapshot: a job weighs up
-    /// to every pool, so a fresh list per cycle would grow to a large-object-heap array every time.
-    /// </summary>
-    public List<Estimate> TakeEstimates() => Interlocked.Exchange(ref _estimates, null) ?? [];
-
-    /// <summary>Gives the list taken by <see cref="TakeEstimates"/> back (and clears the caller's reference).</summary>
-    public void ReturnEstimates(ref List<Estimate>? list)
-    {
-        if (list is null)
-            return;
-        Volatile.Write(ref _estimates, list);
-        list = null;
-    }
 
     /// <summary>
     /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last
@@ -156,163 +246,83 @@ internal sealed class SchedulingMemo
         {
             table = new bool[_snapshot.Pools.Length];
             for (var i = 0; i < table.Length; i++)
-                table[i] = dataset.ReplicaSites.Contains(_snapshot.Pools[i].Site.Id);
+                table[i] = dataset.ReplicaSites.AsImmutableArray().Contains(_snapshot.Pools[i].Site.Id);
             Volatile.Write(ref _replicaAtPool[datasetIndex], table);
         }
         return table[pool];
+    }
+
+    /// <summary>
+    /// The pool's shared candidate refused because no replica of the dataset can ever reach its site
+    /// (<see cref="StagingPlanner.UnreachableInput"/> for this one input), or null; from a per-dataset table made on first use.
+    /// </summary>
+    public Candidate? Unreachable(int datasetIndex, Dataset dataset, int pool) => UnreachableLayer(datasetIndex, dataset)[pool];
+
+    /// <summary><see cref="Unreachable"/> of every pool for the dataset.</summary>
+    public Candidate?[] UnreachableLayer(int datasetIndex, Dataset dataset)
+    {
+        var table = Volatile.Read(ref _unreachableAtPool[datasetIndex]);
+        if (table is null)
+        {
+            // StagingPlanner.Unreachable per pool, with the replicas' points and each point's answer worked out once.
+            table = new Candidate?[_snapshot.Pools.Length];
+            var network = _snapshot.Topology.Network;
+            var sources = new List<int>();
+            foreach (var replica in dataset.ReplicaSites)
+            {
+                if (_snapshot.Topology.FindSite(replica) is { AttachedTo: { } at } && !_snapshot.IsDown(replica))
+                    sources.Add(network.IndexOf(at));
+            }
+            var reachable = new bool?[network.Nodes.Length];
+            for (var i = 0; i < table.Length; i++)
+            {
+                var facts = _snapshot.Pools[i];
+                if (HoldsReplica(datasetIndex, dataset, i))
+                    continue;
+                var point = facts.PointOfPresence;
+                var reaches = point >= 0 && (reachable[point] ??= Reaches(sources, point));
+                if (!reaches)
+                    table[i] = new Candidate(facts.Pool.Id, $"no replica of dataset '{dataset.Id}' can reach site '{facts.Site.Id}'", null);
+            }
+            table = Interlocked.CompareExchange(ref _unreachableAtPool[datasetIndex], table, null) ?? table;
+        }
+        return table;
+    }
+
+    private bool Reaches(List<int> sources, int point)
+    {
+        foreach (var from in sources)
+        {
+            if (from >= 0 && (from == point || _snapshot.Paths.LatencyMs(from, point) is not null))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// What staging the dataset to a point of presence costs at least, whatever is reserved: the
+    /// shortest duration and the lowest price over its routes (not routed when it
+    /// has none, in which case the estimate counts the inputs as staged at once for free).
+    /// </summary>
+    public StagingBound StagingLowerBound(Dataset dataset, int datasetIndex, int pointOfPresence)
+    {
+        var table = Volatile.Read(ref _stagingBounds[datasetIndex]);
+        if (table is null)
+        {
+            table = new StagingBound?[_snapshot.Topology.Network.Nodes.Length];
+            table = Interlocked.CompareExchange(ref _stagingBounds[datasetIndex], table, null) ?? table;
+        }
+        if (Volatile.Read(ref table[pointOfPresence]) is { } known)
+            return known;
+        var bound = StagingBound.Of(Routes(dataset, datasetIndex, pointOfPresence), dataset);
+        Volatile.Write(ref table[pointOfPresence], bound);
+        return bound;
     }
 
     /// <summary>The staging routes of a dataset to a point of presence (≥ 0), in the order <see cref="StagingPlanner"/> weighs them.</summary>
     public RouteOptions Routes(Dataset dataset, int datasetIndex, int pointOfPresence) =>
         _routes.GetOrAdd((long)datasetIndex * _snapshot.Topology.Network.Nodes.Length + pointOfPresence,
             _ => RouteOptions.Create(_snapshot, dataset, pointOfPresence));
-}
-
-/// <summary>
-/// How one task shape fits each pool: <see cref="JobFit.TasksPerNode(PoolFacts, TaskResources, string)"/>
-/// (with the rejected <see cref="Candidate"/>, shared between jobs of the shape) computed per pool on
-/// first use, and — through the shape's <see cref="KindTable"/> — the accelerator verdict and <see cref="JobFit.Speedup"/>.
-/// </summary>
-internal sealed class FitTable
-{
-    private readonly SchedulingSnapshot _snapshot;
-    private readonly TaskResources _resources;
-    private readonly KindTable _kind;
-    private readonly int[] _perNode;
-    private readonly Candidate?[] _misfit;
-    private readonly bool[] _known;
-
-    public FitTable(SchedulingSnapshot snapshot, TaskResources resources, KindTable kind)
-    {
-        _snapshot = snapshot;
-        _resources = resources;
-        _kind = kind;
-        var pools = snapshot.Pools.Length;
-        _perNode = new int[pools];
-        _misfit = new Candidate?[pools];
-        _known = new bool[pools];
-    }
-
-    /// <summary><see cref="JobFit.TasksPerNode(PoolFacts, TaskResources, DeviceCatalog)"/> of the pool.</summary>
-    public (int TasksPerNode, string? Rejection) TasksPerNode(int pool)
-    {
-        if (!Volatile.Read(ref _known[pool]))
-        {
-            var facts = _snapshot.Pools[pool];
-            var (perNode, misfit) = JobFit.TasksPerNode(facts, _resources, _resources.Accelerators is null ? null : _kind.Mismatch(pool));
-            _perNode[pool] = perNode;
-            _misfit[pool] = misfit is null ? null : new Candidate(facts.Pool.Id, misfit, null);
-            Volatile.Write(ref _known[pool], true);
-        }
-        return (_perNode[pool], _misfit[pool]?.Rejection);
-    }
-
-    /// <summary>The shared rejected candidate for a pool whose nodes cannot hold a task (after <see cref="TasksPerNode"/>).</summary>
-    public Candidate MisfitCandidate(int pool) => _misfit[pool]!;
-
-    /// <summary><see cref="JobFit.Speedup"/> of the pool for a demand with these task resources.</summary>
-    public double Speedup(int pool) => _kind.Speedup(pool);
-}
-
-/// <summary>
-/// What depends only on the kind of accelerator a task asks for (grade, model or CU, not the count)
-/// — or on its asking for none: the reference the speed-up divides by, the catalogue's name of the
-/// model asked, and per pool <see cref="JobFit.AcceleratorMismatch"/> (made on first use). Few kinds
-/// recur across many task shapes.
-/// </summary>
-internal sealed class KindTable
-{
-    private readonly SchedulingSnapshot _snapshot;
-    private readonly AcceleratorDemand? _wanted;
-    private readonly string?[] _mismatch;
-    private readonly bool[] _mismatchKnown;
-    private readonly Lazy<string?> _canonicalModel;
-    private readonly Lazy<double> _referenceUnits;
-    private readonly Lazy<double?>[] _referenceCore;
-
-    public KindTable(SchedulingSnapshot snapshot, AcceleratorDemand? wanted)
-    {
-        _snapshot = snapshot;
-        _wanted = wanted;
-        var pools = snapshot.Pools.Length;
-        _mismatch = new string?[pools];
-        _mismatchKnown = new bool[pools];
-        var catalog = snapshot.Catalog;
-        _canonicalModel = new(() => JobFit.CanonicalModel(wanted!, catalog));
-        _referenceUnits = new(() => JobFit.ReferenceAcceleratorUnits(wanted!, catalog));
-        _referenceCore = [.. Enum.GetValues<PoolKind>().Select(kind => new Lazy<double?>(() => JobFit.ReferenceCoreUnits(kind, catalog)))];
-    }
-
-    /// <summary>The key of a task's kind: its accelerator demand with the count left out, or null for CPU-only work.</summary>
-    public static AcceleratorDemand? KeyOf(TaskResources resources) => resources.Accelerators is { } wanted ? wanted with { Count = 0 } : null;
-
-    /// <summary><see cref="JobFit.AcceleratorMismatch"/> of the pool (only for a kind that asks for accelerators).</summary>
-    public string? Mismatch(int pool)
-    {
-        if (Volatile.Read(ref _mismatchKnown[pool]))
-            return _mismatch[pool];
-        var mismatch = JobFit.AcceleratorMismatchWith(_snapshot.Pools[pool], _wanted!, _canonicalModel.Value);
-        _mismatch[pool] = mismatch;
-        Volatile.Write(ref _mismatchKnown[pool], true);
-        return mismatch;
-    }
-
-    /// <summary><see cref="JobFit.Speedup"/> of the pool for work of this kind.</summary>
-    public double Speedup(int pool)
-    {
-        var facts = _snapshot.Pools[pool];
-        if (_wanted is not null)
-            return JobFit.AcceleratorSpeedup(facts, _referenceUnits.Value);
-        if (facts.CoreComputeUnits is null)
-            return 1;
-        var kind = (int)facts.Pool.Kind;
-        return JobFit.CpuSpeedup(facts, (uint)kind < (uint)_referenceCore.Length
-            ? _referenceCore[kind].Value
-            : JobFit.ReferenceCoreUnits(facts.Pool.Kind, _snapshot.Catalog));
-    }
-}
-
-/// <summary>
-/// The latency-tier filter for services whose users are at one location with one tier: per pool, the
-/// rejected candidate (shared by every such job) or null when the pool is within the tier, computed on
-/// first use.
-/// </summary>
-internal sealed class TierTable
-{
-    private readonly SchedulingSnapshot _snapshot;
-    private readonly string _location;
-    private readonly int _userPoint;
-    private readonly LatencyTier _tier;
-    private readonly Candidate?[] _verdict;
-    private readonly bool[] _known;
-
-    public TierTable(SchedulingSnapshot snapshot, string location, int userPoint, LatencyTier tier)
-    {
-        _snapshot = snapshot;
-        _location = location;
-        _userPoint = userPoint;
-        _tier = tier;
-        _verdict = new Candidate?[snapshot.Pools.Length];
-        _known = new bool[snapshot.Pools.Length];
-    }
-
-    /// <summary>The pool's rejected candidate when it is out of the tier (or unreachable), else null.</summary>
-    public Candidate? Verdict(int pool)
-    {
-        if (Volatile.Read(ref _known[pool]))
-            return _verdict[pool];
-        var facts = _snapshot.Pools[pool];
-        var latency = facts.PointOfPresence >= 0 ? _snapshot.Paths.LatencyMs(_userPoint, facts.PointOfPresence) : null;
-        string? rejection = null;
-        if (latency is null)
-            rejection = $"site '{facts.Site.Id}' is not reachable from the user in {_location}";
-        else if (latency > LatencyTiers.MaxLatencyMs(_tier))
-            rejection = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{latency:0.00} ms from the user in {_location} exceeds the {_tier.ToString().ToLowerInvariant()} tier (≤ {LatencyTiers.MaxLatencyMs(_tier):0} ms)");
-        _verdict[pool] = rejection is null ? null : new Candidate(facts.Pool.Id, rejection, null);
-        Volatile.Write(ref _known[pool], true);
-        return _verdict[pool];
-    }
 }
 
 /// <summary>
@@ -357,4 +367,29 @@ internal sealed record RouteOption(NetworkPath? Path, Bandwidth Bandwidth, TimeS
 {
     /// <summary>The path's arcs as an array, which the calendar reads without boxing.</summary>
     public Arc[] Arcs { get; } = Path is null ? [] : [.. Path.Arcs];
+}
+
+/// <summary>The least time and money staging one dataset to one point of presence can take (see <see cref="SchedulingMemo.StagingLowerBound"/>).</summary>
+/// <param name="Routed">True when the dataset has at least one route to the point.</param>
+/// <param name="DurationTicks">The shortest route's duration.</param>
+/// <param name="CostMinor">The cheapest route's price for the dataset (0 for a metro copy or a path without a currency).</param>
+internal sealed record StagingBound(bool Routed, long DurationTicks, long CostMinor)
+{
+    /// <summary>The bound over a dataset's routes; the prices are rounded as <see cref="StagingCache"/> rounds them.</summary>
+    public static StagingBound Of(RouteOptions routes, Dataset dataset)
+    {
+        if (routes.Options.IsEmpty)
+            return new StagingBound(false, 0, 0);
+        var duration = long.MaxValue;
+        var cost = long.MaxValue;
+        foreach (var option in routes.Options)
+        {
+            duration = Math.Min(duration, option.Duration.Ticks);
+            var price = option.Path is not { } path || path.PricePerGb.Currency is null
+                ? 0
+                : checked((long)Math.Round(path.PricePerGb.MinorUnits * dataset.Size.Gigabytes));
+            cost = Math.Min(cost, price);
+        }
+        return new StagingBound(true, duration, cost);
+    }
 }

@@ -57,11 +57,14 @@ internal sealed class StagingCache
         ReferenceEquals(calendar, _calendar) && now.UtcTicks == _now.UtcTicks && now.Offset == _now.Offset;
 
     /// <summary>
-    /// When every input would be at the pool's site and what moving them costs, exactly as
-    /// <see cref="StagingPlanner.Plan"/> without reserving reports them to the estimate: when some
-    /// input cannot reach the site, the inputs count as staged at once for free.
+    /// When every input would be at the pool's site and what moving them costs, as
+    /// <see cref="StagingPlanner.Plan"/> without reserving finds them. An input none of whose routes
+    /// ever has the bandwidth free (the calendar is full to the end of representable time) is named
+    /// in <c>Unstaged</c>: the pool cannot run the job. (An unattached pool or an input without any
+    /// route never gets here: the hard filters reject those; the estimate then counts the inputs as
+    /// staged at once for free, as before.)
     /// </summary>
-    public (DateTimeOffset StagedAt, long CostMinor) Estimate(JobContext job, int poolIndex)
+    public (DateTimeOffset StagedAt, long CostMinor, string? Unstaged) Estimate(JobContext job, int poolIndex)
     {
         if (_remember)
             Synchronize();
@@ -76,10 +79,10 @@ internal sealed class StagingCache
             if (_snapshot.Memo.HoldsReplica(job.DatasetIndices[k], dataset, poolIndex))
                 continue;
             if (pool.PointOfPresence < 0)
-                return (_now, 0);
+                return (_now, 0, null);
             var best = ForJob(job, k, dataset, pool.PointOfPresence);
             if (!best.Found)
-                return (_now, 0);
+                return (_now, 0, best.Routes.Options.IsEmpty ? null : dataset.Id);
             // The planner sums the costs (checked) only once every input has a transfer.
             overflow |= cost > 0 ? best.CostMinor > long.MaxValue - cost : best.CostMinor < long.MinValue - cost;
             cost = unchecked(cost + best.CostMinor);
@@ -88,7 +91,7 @@ internal sealed class StagingCache
         }
         if (overflow)
             throw new OverflowException();
-        return (stagedAt, cost);
+        return (stagedAt, cost, null);
     }
 
     /// <summary>

@@ -36,32 +36,49 @@ internal sealed class StagingPlanner
     /// site from which a path reaches it — so it can never be staged there — or null.
     /// </summary>
     public string? UnreachableInput(JobDemand demand, PoolFacts pool) =>
-        demand.Inputs.FirstOrDefault(id => _snapshot.FindDataset(id) is { } dataset
-            && !dataset.ReplicaSites.Contains(pool.Site.Id)
-            && !dataset.ReplicaSites.Any(replica => ReplicaPoint(replica, pool) is var from and >= 0
-                && (from == pool.PointOfPresence || _snapshot.Paths.LatencyMs(from, pool.PointOfPresence) is not null)));
+        demand.Inputs.FirstOrDefault(id => _snapshot.FindDataset(id) is { } dataset && Unreachable(dataset, pool));
+
+    /// <summary>True when the dataset has no replica at the pool's site and none that can reach it (see <see cref="UnreachableInput"/>).</summary>
+    public bool Unreachable(Dataset dataset, PoolFacts pool) =>
+        !dataset.ReplicaSites.Contains(pool.Site.Id)
+        && !dataset.ReplicaSites.Any(replica => ReplicaPoint(replica, pool) is var from and >= 0
+            && (from == pool.PointOfPresence || _snapshot.Paths.LatencyMs(from, pool.PointOfPresence) is not null));
 
     /// <summary>
     /// Plans every input of <paramref name="demand"/> to <paramref name="pool"/>'s site, starting no
     /// earlier than <paramref name="now"/>. With <paramref name="reserve"/>, each transfer is
     /// reserved in <paramref name="calendar"/> before the next is planned, so inputs of one job do
-    /// not double-book a link. Returns null with a reason when an input cannot reach the site.
+    /// not double-book a link. Returns no transfers with a reason when an input cannot reach the site
+    /// (or, reserving, cannot be reserved); the reservations made for earlier inputs are then released,
+    /// so a failed plan leaves the calendar as it found it.
     /// </summary>
     public (ImmutableArray<StagingTransfer> Transfers, DateTimeOffset StagedAt, string? Rejection) Plan(
         JobDemand demand, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now, bool reserve)
     {
         var transfers = ImmutableArray.CreateBuilder<StagingTransfer>();
+        var reserved = new List<ReservationId>();
         var stagedAt = now;
+        (ImmutableArray<StagingTransfer>, DateTimeOffset, string?) Failed(string reason)
+        {
+            foreach (var id in reserved)
+                calendar.Release(id);
+            return ([], now, reason);
+        }
         foreach (var id in demand.Inputs)
         {
             var dataset = _snapshot.FindDataset(id)!;
-            if (dataset.ReplicaSites.Contains(pool.Site.Id))
+            if (dataset.ReplicaSites.AsImmutableArray().Contains(pool.Site.Id))
                 continue;
             var best = BestTransfer(dataset, pool, calendar, now);
             if (best is null)
-                return ([], now, $"no replica of dataset '{id}' can reach site '{pool.Site.Id}'");
-            if (reserve && !best.Arcs.IsEmpty && !calendar.TryReserve(best.Arcs, best.Interval, best.Bandwidth).Reserved)
-                return ([], now, $"bandwidth for dataset '{id}' could not be reserved");
+                return Failed($"dataset '{id}' cannot be staged to site '{pool.Site.Id}': no replica has a path with the bandwidth free at any time");
+            if (reserve && !best.Arcs.IsEmpty)
+            {
+                var result = calendar.TryReserve(best.Arcs, best.Interval, best.Bandwidth);
+                if (!result.Reserved)
+                    return Failed($"bandwidth for dataset '{id}' could not be reserved");
+                reserved.Add(result.Id);
+            }
             transfers.Add(best);
             if (best.Interval.End > stagedAt)
                 stagedAt = best.Interval.End;

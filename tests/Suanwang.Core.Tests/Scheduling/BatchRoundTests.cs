@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Suanwang.Core.Network;
 using Suanwang.Core.Scheduling;
 using static Suanwang.Core.Tests.Scheduling.BatchWorlds;
+using static Suanwang.Core.Tests.Scheduling.PlanChecks;
 
 namespace Suanwang.Core.Tests.Scheduling;
 
@@ -102,6 +103,7 @@ public sealed class BatchRoundTests
                 AssertNoPoolOverCommitted(world.Snapshot, plan);
                 AssertNoLinkOverReserved(world.Snapshot, plan);
                 Assert.Equal(world.Pending.Select(j => j.Id).Order(StringComparer.Ordinal), plan.Decisions.Select(d => d.JobId).Order(StringComparer.Ordinal));
+                AssertEveryPoolAccountedFor(world.Snapshot, plan);
             }
             Assert.NotNull(result.BatchPlan);
             Assert.True(result.Objective <= result.GreedyObjective, $"{result.Objective} > {result.GreedyObjective}");

@@ -18,6 +18,32 @@ internal static class PlanChecks
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>
+    /// The explanation contract (docs/scheduler.md): a decision refused before filtering has no
+    /// candidates; every other has one per pool in topology order, each exactly one of rejected,
+    /// scored or not scored; a placed job's pool is scored.
+    /// </summary>
+    public static void AssertEveryPoolAccountedFor(SchedulingSnapshot snapshot, Plan plan)
+    {
+        foreach (var decision in plan.Decisions)
+        {
+            if (decision.Candidates.IsEmpty)
+            {
+                Assert.NotEqual(DecisionKind.Placed, decision.Kind);
+                continue;
+            }
+            // One per pool in topology order; after them, only candidates over several pools (gangs, split arrays).
+            Assert.Equal(snapshot.Pools.Select(p => p.Pool.Id), decision.Candidates.Take(snapshot.Pools.Length).Select(c => c.PoolId));
+            Assert.All(decision.Candidates.Skip(snapshot.Pools.Length), c => Assert.Contains('+', c.PoolId));
+            Assert.All(decision.Candidates, c => Assert.True(new object?[] { c.Rejection, c.Score, c.NotScored }.Count(x => x is not null) == 1, $"{decision.JobId}: {c}"));
+            if (decision.Placement is { } placement)
+            {
+                var won = placement.Parts.Length == 1 ? placement.PoolId : string.Join('+', placement.Parts.Select(p => p.PoolId));
+                Assert.NotNull(decision.Candidates.Single(c => c.PoolId == won).Score);
+            }
+        }
+    }
+
     /// <summary>The plan of every named policy on the built snapshot.</summary>
     public static IEnumerable<(SchedulingPolicy Policy, Plan Plan)> PlanEveryPolicy(World world, BuiltWorld built) =>
         SchedulingPolicy.All.Select(policy => (policy, Scheduler.Plan(built.Snapshot, world.Pending, world.Now, policy)));

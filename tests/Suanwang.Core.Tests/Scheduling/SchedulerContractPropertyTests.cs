@@ -24,6 +24,7 @@ public class SchedulerContractPropertyTests
             var thrown = Record.Exception(() => plan = Scheduler.Plan(built.Snapshot, world.Pending, world.Now, policy));
             Assert.Null(thrown);
             Assert.Equal((policy.Name, 7L, world.Now), (plan!.Policy, plan.SnapshotVersion, plan.Now));
+            AssertEveryPoolAccountedFor(built.Snapshot, plan);
             Assert.Equal(world.Pending.Select(j => j.Id).Order(StringComparer.Ordinal), plan.Decisions.Select(d => d.JobId).Order(StringComparer.Ordinal));
             foreach (var group in plan.Decisions.GroupBy(d => d.JobId))
             {

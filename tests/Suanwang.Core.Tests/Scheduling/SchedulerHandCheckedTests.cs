@@ -79,10 +79,26 @@ public sealed class SchedulerHandCheckedTests
         var cheapest = Single(Scheduler.Plan(snapshot, [service], Now, SchedulingPolicy.CostOnly));
         Assert.Equal("shanghai-edge/edge", cheapest.PoolId);
 
+        // Network-aware: each part is relative to the best any of the two pools in the tier could reach.
+        // Region: 24 h ÷ 4.9475 (494.75 ÷ 100 CU) = 17,463.4 s, the fastest (1.0); 30,720.00 CNY, 2.2586 × the
+        // edge's 13,601.48; 23.639 kg, 1.1611 × the edge's 20.359. Total 0.6 + 0.25 × 2.2586 + 0.1 × 1.1611 = 1.2808.
+        // Edge: 24 h ÷ 1.81 = 47,728.2 s, 2.7331 × the region's, cheapest and cleanest: 0.6 × 2.7331 + 0.25 + 0.1 = 1.9898.
+        // Both start now with no data to move, so the edge's lower bound is its total, above 1.2808: it is not scored.
+        // (Before fixed scales, min-max normalization gave region 0.35 and edge 0.6: the same winner.)
         var decision = Assert.Single(Scheduler.Plan(snapshot, [service], Now, SchedulingPolicy.NetworkAware).Decisions);
+        Assert.Equal("shanghai-region/ai", decision.Placement!.PoolId);
         Assert.Equal(3, decision.Candidates.Length);
-        Assert.All(decision.Candidates, c => Assert.True(c.Rejection is not null ^ c.Score is not null, c.PoolId));
-        Assert.Equal(2, decision.Candidates.Count(c => c.Score is not null));
+        Assert.All(decision.Candidates, c => Assert.True(new[] { c.Rejection, c.Score, (object?)c.NotScored }.Count(x => x is not null) == 1, c.PoolId));
+        var region = decision.Candidates.Single(c => c.PoolId == "shanghai-region/ai").Score!;
+        Assert.InRange(region.Total, 1.2807, 1.2808);
+        Assert.NotNull(decision.Candidates.Single(c => c.PoolId == "shanghai-edge/edge").NotScored);
+
+        // The edge's total, from its estimate alone (plan avoiding the region) on the two pools' scales, really is higher.
+        var edgeOnly = Assert.Single(Scheduler.Plan(snapshot, [service with { Demand = service.Demand with { Placement = new PlacementPreference([], ["shanghai-region"]) } }],
+            Now, SchedulingPolicy.NetworkAware).Decisions);
+        var edge = edgeOnly.Candidates.Single(c => c.PoolId == "shanghai-edge/edge").Score!;
+        var edgeTotal = 0.6 * (edge.Completion - Now).TotalSeconds / (region.Completion - Now).TotalSeconds + 0.25 + 0.1;
+        Assert.InRange(edgeTotal, 1.9898, 1.9899);
     }
 
     [Fact]

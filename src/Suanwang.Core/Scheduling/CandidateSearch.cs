@@ -1,0 +1,200 @@
+using System.Globalization;
+using Suanwang.Core.Model;
+
+namespace Suanwang.Core.Scheduling;
+
+/// <summary>The outcome of weighing every pool for one job.</summary>
+/// <param name="Winner">The chosen pool's estimate, or null when no pool is feasible.</param>
+/// <param name="PassedHardFilters">Pools that passed the hard filters.</param>
+/// <param name="Scored">Pools estimated and scored (feasible after the deadline and budget filters).</param>
+/// <param name="Outbound">Pools not estimated because their lower bound exceeded the winner's total.</param>
+/// <param name="Assigned">True when the winner is the pool the batch round assigned.</param>
+/// <param name="Scales">The job's fixed score scales (default when no pool passed the hard filters).</param>
+internal readonly record struct SearchOutcome(Estimate? Winner, int PassedHardFilters, int Scored, int Outbound, bool Assigned, ScoreScales Scales = default);
+
+/// <summary>A job's hard-filter verdicts and score scales, worked out once by the batch round and reused when binding it.</summary>
+/// <param name="Filtered">Per pool, the rejected candidate, or null for a pool that passed the hard filters (binding fills those in and hands the array to the decision).</param>
+/// <param name="Open">The pools that passed, in topology order.</param>
+/// <param name="Scales">The job's score scales.</param>
+/// <param name="UserPoint">The user's point of presence the verdicts were made for.</param>
+internal sealed record PreparedJob(Candidate[] Filtered, int[] Open, ScoreScales Scales, int UserPoint);
+
+/// <summary>The smallest positive seconds, compute cost and carbon over pools' lower bounds: the job's <see cref="ScoreScales"/>.</summary>
+internal struct ScaleFinder
+{
+    private double _seconds;
+    private double _cost;
+    private double _carbon;
+    private bool _started;
+
+    public void Add(in PoolBound bound)
+    {
+        if (!_started)
+        {
+            (_seconds, _cost, _carbon, _started) = (double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, true);
+        }
+        if (bound.Seconds > 0)
+            _seconds = Math.Min(_seconds, bound.Seconds);
+        if (bound.ComputeMinor > 0)
+            _cost = Math.Min(_cost, bound.ComputeMinor);
+        if (bound.CarbonKg > 0)
+            _carbon = Math.Min(_carbon, bound.CarbonKg);
+    }
+
+    public readonly ScoreScales Scales() => _started ? ScoreScales.For(_seconds, _cost, _carbon) : ScoreScales.For(double.NaN, double.NaN, double.NaN);
+}
+
+/// <summary>
+/// The cycle's <em>filter</em> and <em>score</em> steps for one job, by branch and bound: every pool
+/// is filtered; each pool that passes gets a lower bound of its total from quantities that do not
+/// depend on the cycle's reservations (<see cref="CandidateEvaluator.LowerBound"/>); pools are
+/// estimated in order of that bound (ties by pool index) until the next bound exceeds the best total
+/// found, and the rest are reported as not scored. The winner is the one a full evaluation would
+/// pick: its bound is at most its total, which is at most the best total at any time.
+/// </summary>
+internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEvaluator evaluator, SchedulingPolicy policy)
+{
+    private readonly int[] _open = new int[snapshot.Pools.Length];
+    private readonly PoolHeap _heap = new(snapshot.Pools.Length);
+    private readonly PoolBound[] _bounds = new PoolBound[snapshot.Pools.Length];
+    private readonly double[] _seconds = new double[snapshot.Pools.Length];
+    private readonly bool _bounded = Scoring.Bounded(policy);
+
+    /// <summary>
+    /// Fills <paramref name="candidates"/> (one per pool, topology order) and returns the winner.
+    /// <paramref name="assignedPool"/> (≥ 0) is the batch round's choice: taken when it passes every
+    /// filter, the other pools that passed the hard filters are then not scored.
+    /// </summary>
+    /// <remarks>
+    /// With <paramref name="feasible"/>, nothing is pruned: every pool that passes the hard filters is
+    /// estimated and each feasible estimate is added to the list, in the order the search met them
+    /// (callers that weigh every pool — multi-pool placements, preemption — need them all).
+    /// </remarks>
+    public SearchOutcome Run(PendingJob job, int userPoint, int assignedPool, Candidate[] candidates, CycleState state, DateTimeOffset now,
+        PreparedJob? prepared = null, List<Estimate>? feasible = null)
+    {
+        var pools = snapshot.Pools;
+        var demand = job.Demand;
+        if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint && Array.IndexOf(known.Open, assignedPool) >= 0)
+        {
+            // The batch round filtered this job on the same snapshot: hard filters do not depend on reservations.
+            var estimate = evaluator.Estimate(job, assignedPool, state, now, policy.SeesNetwork, userPoint);
+            if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is null)
+            {
+                if (!ReferenceEquals(known.Filtered, candidates))
+                    Array.Copy(known.Filtered, candidates, candidates.Length);
+                foreach (var pool in known.Open)
+                    candidates[pool] = snapshot.Memo.AssignedElsewhere(pool);
+                candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, known.Scales, demand, snapshot, now));
+                return new SearchOutcome(estimate, known.Open.Length, 1, 0, true, known.Scales);
+            }
+        }
+
+        var open = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
+        if (open == 0)
+            return default;
+
+        var freeNodes = policy.Chooser == Chooser.MostFreeCapacity;
+        var finder = default(ScaleFinder);
+        for (var k = 0; k < open; k++)
+        {
+            var bound = _bounds[k] = evaluator.LowerBound(job, _open[k], state, now, policy.SeesNetwork, userPoint, freeNodes);
+            finder.Add(bound);
+        }
+        var scales = finder.Scales();
+
+        if (assignedPool >= 0 && Array.IndexOf(_open, assignedPool, 0, open) >= 0)
+        {
+            var estimate = evaluator.Estimate(job, assignedPool, state, now, policy.SeesNetwork, userPoint);
+            if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is { } late)
+            {
+                candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, late, null);
+            }
+            else
+            {
+                for (var k = 0; k < open; k++)
+                    candidates[_open[k]] = snapshot.Memo.AssignedElsewhere(_open[k]);
+                candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, scales, demand, snapshot, now));
+                return new SearchOutcome(estimate, open, 1, 0, true, scales);
+            }
+        }
+
+        _heap.Clear();
+        for (var k = 0; k < open; k++)
+        {
+            var pool = _open[k];
+            if (candidates[pool] is not null)
+                continue; // the assigned pool, already rejected above
+            var bound = _bounds[k];
+            _seconds[pool] = bound.Seconds;
+            _heap.Add(_bounded
+                ? Scoring.Total(policy, scales, bound.Seconds, bound.CostMinor, bound.CarbonKg, 0, bound.FreeNodesNow, Scoring.Preference(demand, pools[pool]))
+                : double.NegativeInfinity, pool);
+        }
+        _heap.Build();
+
+        Estimate best = default;
+        var bestTotal = double.PositiveInfinity;
+        var found = false;
+        var scored = 0;
+        var outbound = 0;
+        while (_heap.Count > 0)
+        {
+            var (bound, pool) = _heap.Peek();
+            if (found && bound > bestTotal && feasible is null)
+                break;
+            _heap.Pop();
+            if (found && bound == bestTotal && _bounded && feasible is null && CannotWinTie(pool, best, now))
+            {
+                candidates[pool] = snapshot.Memo.Outbound(pool);
+                outbound++;
+                continue;
+            }
+
+            var estimate = evaluator.Estimate(job, pool, state, now, policy.SeesNetwork, userPoint);
+            if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is { } late)
+            {
+                candidates[pool] = new Candidate(pools[pool].Pool.Id, late, null);
+                continue;
+            }
+            var parts = Scoring.Parts(estimate, policy, scales, demand, snapshot, now);
+            candidates[pool] = new Candidate(pools[pool].Pool.Id, null, parts);
+            feasible?.Add(estimate);
+            scored++;
+            if (!found || Scoring.Beats(parts.Total, estimate, bestTotal, best))
+            {
+                best = estimate;
+                bestTotal = parts.Total;
+                found = true;
+            }
+        }
+        foreach (var pool in _heap.Remaining)
+            candidates[pool] = snapshot.Memo.Outbound(pool);
+        return new SearchOutcome(found ? best : null, open, scored, _heap.Count + outbound, false, scales);
+    }
+
+    /// <summary>
+    /// For a pool whose bound equals the best total: it could only win the tie-break (earlier
+    /// completion, then lower pool index), which it cannot when its completion bound is later than the
+    /// best's completion, or equal with a higher pool index.
+    /// </summary>
+    private bool CannotWinTie(int pool, in Estimate best, DateTimeOffset now)
+    {
+        var seconds = _seconds[pool];
+        var bestSeconds = (best.Completion - now).TotalSeconds;
+        return seconds > bestSeconds || (seconds == bestSeconds && pool > best.Pool);
+    }
+
+    /// <summary>Why the winner won, in one line.</summary>
+    public string Reason(SearchOutcome outcome)
+    {
+        var winner = snapshot.Pools[outcome.Winner!.Value.Pool].Pool.Id;
+        if (outcome.Assigned)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{winner} was assigned by the batch round by weighted completion time over all pending jobs; {outcome.PassedHardFilters} of {snapshot.Pools.Length} pools passed the hard filters");
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{winner} won among {outcome.Scored} scored of {outcome.PassedHardFilters} pools that passed the hard filters (of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}; {outcome.Outbound} not scored: their lower bound exceeds the winner's total");
+    }
+}
