@@ -97,9 +97,8 @@ public static partial class Scheduler
         private Decision DecideUnchecked(PendingJob job, int assignedPool, PreparedJob? prepared)
         {
             var demand = job.Demand;
-            var invalid = JobDemandValidator.Validate(demand, model => snapshot.Catalog.TryFind(model, out _));
-            if (!invalid.IsEmpty)
-                return Unschedulable(job, $"invalid demand: {string.Join("; ", invalid.Select(e => e.ToString()))}", []);
+            if (snapshot.Memo.InvalidDemand(demand) is { } invalid)
+                return Unschedulable(job, invalid, []);
             if (_staging.UnknownInput(demand) is { } unknown)
                 return Unschedulable(job, $"unknown dataset '{unknown}'", []);
             var userPoint = Evaluator.UserPointOfPresence(demand);

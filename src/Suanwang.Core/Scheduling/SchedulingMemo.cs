@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Suanwang.Core.Validation;
 using Suanwang.Core.Measurement;
 using Suanwang.Core.Model;
 using Suanwang.Core.Network;
@@ -45,6 +47,8 @@ internal sealed class SchedulingMemo
     private readonly Candidate[] _outboundCandidate;
     private readonly Candidate[] _assignedElsewhere;
     private UsageAt? _runningUsage;
+    private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands = new();
+    private static readonly string Valid = "";
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
@@ -76,6 +80,60 @@ internal sealed class SchedulingMemo
         _billable = new double[pools.Length];
         _cpuKind = new KindTable(snapshot, null);
         _billableKnown = new bool[pools.Length];
+    }
+
+    /// <summary>
+    /// This memo's answers for <paramref name="snapshot"/>, a later state of the same world with the
+    /// same sites down (<see cref="SchedulingSnapshot.Next"/>): every cache is shared (they depend only
+    /// on the world and the down sites, and are safe to share), except the running usage, which depends
+    /// on the allocations.
+    /// </summary>
+    public SchedulingMemo SharedWith(SchedulingSnapshot snapshot) => new(snapshot, this);
+
+    private SchedulingMemo(SchedulingSnapshot snapshot, SchedulingMemo shared)
+    {
+        _snapshot = snapshot;
+        _downReason = shared._downReason;
+        _downCandidate = shared._downCandidate;
+        _nodeCounts = shared._nodeCounts;
+        _datasetIndex = shared._datasetIndex;
+        _poolIndex = shared._poolIndex;
+        _billable = shared._billable;
+        _billableKnown = shared._billableKnown;
+        _fits = shared._fits;
+        _kinds = shared._kinds;
+        _cpuKind = shared._cpuKind;
+        _routes = shared._routes;
+        _jurisdictionRejections = shared._jurisdictionRejections;
+        _datasetRejections = shared._datasetRejections;
+        _jurisdictionLayers = shared._jurisdictionLayers;
+        _placeLayers = shared._placeLayers;
+        _datasetJurisdictionLayers = shared._datasetJurisdictionLayers;
+        _tiers = shared._tiers;
+        _tooFewNodes = shared._tooFewNodes;
+        _avoided = shared._avoided;
+        _misfits = shared._misfits;
+        _misfitChecks = shared._misfitChecks;
+        _replicaAtPool = shared._replicaAtPool;
+        _unreachableAtPool = shared._unreachableAtPool;
+        _stagingBounds = shared._stagingBounds;
+        _outboundCandidate = shared._outboundCandidate;
+        _assignedElsewhere = shared._assignedElsewhere;
+        _invalidDemands = shared._invalidDemands;
+    }
+
+    /// <summary>
+    /// Why the demand is invalid ("invalid demand: …", every problem), or null: checked once per demand
+    /// object (a pending job is planned again and again) against the catalogue, which never changes.
+    /// </summary>
+    public string? InvalidDemand(JobDemand demand)
+    {
+        var verdict = _invalidDemands.GetValue(demand, d =>
+        {
+            var errors = JobDemandValidator.Validate(d, model => _snapshot.Catalog.TryFind(model, out _));
+            return errors.IsEmpty ? Valid : $"invalid demand: {string.Join("; ", errors.Select(e => e.ToString()))}";
+        });
+        return ReferenceEquals(verdict, Valid) ? null : verdict;
     }
 
     /// <summary>The index of this very <see cref="PoolFacts"/> object in the snapshot, or −1 for any other object.</summary>

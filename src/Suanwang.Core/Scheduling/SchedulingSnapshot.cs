@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Suanwang.Core.Measurement;
 using Suanwang.Core.Model;
 using Suanwang.Core.Network;
@@ -82,6 +83,54 @@ public sealed class SchedulingSnapshot
         RunningIndex = new RunningIndex(Running, poolIndex, Pools.Length);
         TotalCapacity = ResourceVector.Sum(Pools.Select(p => p.Capacity));
         Memo = new SchedulingMemo(this, _datasets.Keys);
+    }
+
+    /// <summary>A later state of the same world: shares what the world determines and rebuilds what the state does.</summary>
+    private SchedulingSnapshot(SchedulingSnapshot world, IEnumerable<RunningAllocation> running, ReservationCalendar? calendar,
+        IEnumerable<string>? downSites, long version)
+    {
+        Topology = world.Topology;
+        Catalog = world.Catalog;
+        Version = version;
+        _datasets = world._datasets;
+        Running = [.. running];
+        DownSites = [.. (downSites ?? []).Order(StringComparer.Ordinal)];
+        Calendar = calendar?.Clone() ?? new ReservationCalendar(Topology.Network);
+        Paths = world.Paths;
+        Pools = world.Pools;
+        PoolIndex = world.PoolIndex;
+        TotalCapacity = world.TotalCapacity;
+        var profiles = new ArcTimeline[Pools.Length];
+        for (var i = 0; i < profiles.Length; i++)
+            profiles[i] = new ArcTimeline(this);
+        foreach (var allocation in Running)
+        {
+            if (PoolIndex.TryGetValue(allocation.PoolId, out var index) && allocation.ExpectedEnd > allocation.Start)
+                profiles[index].Add(allocation.Start.UtcTicks, allocation.ExpectedEnd.UtcTicks, allocation.Nodes);
+        }
+        _nodeProfiles = ImmutableCollectionsMarshal.AsImmutableArray(profiles);
+        RunningIndex = new RunningIndex(Running, PoolIndex, Pools.Length);
+        // The memo's answers depend on the world and on which sites are down, never on allocations or reservations.
+        Memo = DownSites.SequenceEqual(world.DownSites, StringComparer.Ordinal)
+            ? world.Memo.SharedWith(this)
+            : new SchedulingMemo(this, _datasets.Keys);
+    }
+
+    /// <summary>
+    /// A snapshot of the same world (topology, catalogue, datasets) in another state: other running
+    /// allocations, reservations, down sites and version. It shares everything the world alone
+    /// determines — pool facts, paths, and (while the same sites are down) the memo of fits, routes,
+    /// latency tiers and filter verdicts — so a shell that plans again and again (the simulator, the
+    /// server's loop) pays for those once. Plans are exactly those of a snapshot built from scratch.
+    /// </summary>
+    /// <param name="running">Allocations holding nodes now.</param>
+    /// <param name="calendar">Bandwidth already reserved; null for an empty calendar. The snapshot keeps a private copy.</param>
+    /// <param name="downSites">Sites that are down.</param>
+    /// <param name="version">Version of the state.</param>
+    public SchedulingSnapshot Next(IEnumerable<RunningAllocation> running, ReservationCalendar? calendar = null, IEnumerable<string>? downSites = null, long version = 0)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        return new SchedulingSnapshot(this, running, calendar, downSites, version);
     }
 
     /// <summary>Sites, pools and the network.</summary>

@@ -36,6 +36,8 @@ public sealed class SimulationRun
     private readonly long _endTicks;
     private long _busyNodes;
     private long _version;
+    private SchedulingSnapshot? _world;
+    private SchedulingSnapshot? _whole;
     private readonly HashSet<long> _wakes = [];
     private long _eventCount;
     private long _schedulerCalls;
@@ -149,7 +151,8 @@ public sealed class SimulationRun
     {
         if (_pending.Count == 0)
             return;
-        var snapshot = new SchedulingSnapshot(_input.Topology, _input.Catalog, _input.Datasets, Allocations(now), _calendar, _downSites, ++_version);
+        // Later states of one world: the snapshot shares pool facts, paths and the scheduler's memo with the last one.
+        var snapshot = _world = (_world ?? new SchedulingSnapshot(_input.Topology, _input.Catalog, _input.Datasets, [])).Next(Allocations(now), _calendar, _downSites, ++_version);
         var pending = new PendingJob[_pending.Count];
         for (var i = 0; i < pending.Length; i++)
             pending[i] = _jobs[_pending[i]].Pending;
@@ -196,7 +199,8 @@ public sealed class SimulationRun
     {
         if (_downSites.Count > 0 || _transfers.AnyDegraded)
         {
-            var whole = new SchedulingSnapshot(_input.Topology, _input.Catalog, _input.Datasets, snapshot.Running, _transfers.CalendarWithoutDegradations(), [], snapshot.Version);
+            var whole = (_whole ??= new SchedulingSnapshot(_input.Topology, _input.Catalog, _input.Datasets, []))
+                .Next(snapshot.Running, _transfers.CalendarWithoutDegradations(), [], snapshot.Version);
             _schedulerTime.Start();
             var plan = Scheduler.Plan(whole, [.. unschedulable.Select(j => j.Pending)], new DateTimeOffset(now, TimeSpan.Zero), _policy);
             _schedulerTime.Stop();
