@@ -21,6 +21,7 @@ internal sealed class Transfers
     private readonly Dictionary<int, ReservationId[]> _reservations = []; // by job index, per transfer
     private readonly Dictionary<LinkFailure, ReservationId> _degradations = [];
     private readonly double[] _linkBytes;
+    private readonly List<Flow> _finished = []; // flows the network completed, not yet handed back (their ids may be reused at once)
 
     public Transfers(NetworkGraph graph, ReservationCalendar calendar)
     {
@@ -55,20 +56,25 @@ internal sealed class Transfers
         var t = job.Placement!.Transfers[transfer];
         var arcs = t.Arcs.Select(a => a.Index).ToArray();
         var rate = Math.Max(1, t.Bandwidth.BytesPerSecond);
-        _network.AdvanceTo(Seconds(now, startTicks));
+        Advance(now, startTicks);
         var id = _network.Start(arcs, t.Size.Bytes, reservedRate: rate);
         _flows[id] = new Flow(job.Index, job.Epoch, transfer, now);
     }
 
-    /// <summary>Moves every flow to <paramref name="now"/> and returns the jobs of the transfers that completed.</summary>
+    /// <summary>
+    /// Moves every flow to <paramref name="now"/> and returns the jobs of the transfers that completed —
+    /// including those that completed while the network was advanced for another reason (a transfer
+    /// starting, a cancellation, a link changing) at this same instant.
+    /// </summary>
     public List<JobRecord> AdvanceTo(long now, long startTicks, JobRecord[] jobs)
     {
+        Advance(now, startTicks);
         var done = new List<JobRecord>();
-        foreach (var id in _network.AdvanceTo(Seconds(now, startTicks)))
+        foreach (var flow in _finished)
         {
-            var flow = _flows[id];
-            _flows.Remove(id);
             var job = jobs[flow.Job];
+            if (flow.Epoch != job.Epoch)
+                continue; // its execution was abandoned at this instant
             var transfer = job.Placement!.Transfers[flow.Transfer];
             job.StagedBytes += transfer.Size.Bytes;
             job.StagingSeconds += (now - flow.StartTicks) / (double)TimeSpan.TicksPerSecond;
@@ -77,7 +83,17 @@ internal sealed class Transfers
             Release(job.Index, flow.Transfer);
             done.Add(job);
         }
+        _finished.Clear();
         return done;
+    }
+
+    private void Advance(long now, long startTicks)
+    {
+        foreach (var id in _network.AdvanceTo(Seconds(now, startTicks)))
+        {
+            _finished.Add(_flows[id]);
+            _flows.Remove(id);
+        }
     }
 
     public long? NextCompletionTicks(long startTicks)
@@ -93,12 +109,13 @@ internal sealed class Transfers
     /// <summary>Stops the job's flows and frees every bandwidth reservation it holds.</summary>
     public void CancelAll(JobRecord job, long now, long startTicks)
     {
-        _network.AdvanceTo(Seconds(now, startTicks));
-        foreach (var (id, flow) in _flows.Where(f => f.Value.Job == job.Index).ToArray())
+        Advance(now, startTicks);
+        foreach (var (id, _) in _flows.Where(f => f.Value.Job == job.Index).ToArray())
         {
             _network.Cancel(id);
             _flows.Remove(id);
         }
+        _finished.RemoveAll(f => f.Job == job.Index); // finished at this instant, but the job is abandoned
         if (_reservations.Remove(job.Index, out var ids))
         {
             foreach (var id in ids)
@@ -120,7 +137,7 @@ internal sealed class Transfers
 
     public void Degrade(LinkFailure failure, long now, long startTicks)
     {
-        _network.AdvanceTo(Seconds(now, startTicks));
+        Advance(now, startTicks);
         foreach (var link in Links(failure))
         {
             var capacity = _graph.Links[link].Capacity;
@@ -138,7 +155,7 @@ internal sealed class Transfers
 
     public void Restore(LinkFailure failure, long now, long startTicks)
     {
-        _network.AdvanceTo(Seconds(now, startTicks));
+        Advance(now, startTicks);
         foreach (var link in Links(failure))
         {
             var capacity = _graph.Links[link].Capacity.BytesPerSecond;
