@@ -33,8 +33,6 @@ internal static class SimulationProgress
                         return;
                     if (!task.IsStarted)
                         task.StartTask();
-                    // The runner reports only start and end; in between the bar pulses rather than sit at 0 %.
-                    task.IsIndeterminate = share < 1;
                     task.Value = share;
                     if (share >= 1)
                         task.StopTask();

@@ -44,6 +44,8 @@ public sealed class SimulationRun
     private long _decisions;
     private int _restarts;
     private long _lastActivity;
+    private Action<double>? _progress;
+    private int _arrived;
     private readonly Stopwatch _schedulerTime = new();
 
     private SimulationRun(SimulationInput input, SchedulingPolicy policy)
@@ -72,11 +74,14 @@ public sealed class SimulationRun
     }
 
     /// <summary>Runs the simulation to the horizon (or until every job has ended) and reports it.</summary>
-    public static SimulationResult Run(SimulationInput input, SchedulingPolicy policy)
+    /// <param name="input">The world, jobs, failures and clock settings.</param>
+    /// <param name="policy">The scheduling policy.</param>
+    /// <param name="progress">Told, now and then, the share of the jobs that have arrived (for a progress bar; it never affects the run); may be null.</param>
+    public static SimulationResult Run(SimulationInput input, SchedulingPolicy policy, Action<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(policy);
-        return new SimulationRun(input, policy).Execute();
+        return new SimulationRun(input, policy) { _progress = progress }.Execute();
     }
 
     private SimulationResult Execute()
@@ -121,6 +126,8 @@ public sealed class SimulationRun
             case EventKind.Arrival:
                 job!.Phase = JobPhase.Pending;
                 _pending.Add(job.Index);
+                if (_progress is not null && (++_arrived & 255) == 0)
+                    _progress((double)_arrived / _jobs.Length);
                 return true;
             case EventKind.TransferStart:
                 _transfers.Start(job!, e.Detail, now, _startTicks);

@@ -31,7 +31,7 @@ public static class ScenarioRunner
     /// <param name="baseDirectory">The scenario file's folder.</param>
     /// <param name="catalog">The device catalogue.</param>
     /// <param name="policies">Policy names overriding the scenario's, or empty.</param>
-    /// <param name="progress">Told the policy name and the share of its simulated span done, for a progress bar; may be null.</param>
+    /// <param name="progress">Told the policy name and the share of its jobs that have arrived so far (0 at its start, 1 at its end), for a progress bar; may be null.</param>
     public static (ScenarioResult? Result, ImmutableArray<SpecError> Errors) Run(
         Scenario scenario, string baseDirectory, DeviceCatalog catalog, IReadOnlyList<string> policies, Action<string, double>? progress = null)
     {
@@ -53,7 +53,7 @@ public static class ScenarioRunner
         foreach (var name in names)
         {
             progress?.Invoke(name, 0);
-            runs.Add(SimulationRun.Run(input, SchedulingPolicy.ByName(name)!));
+            runs.Add(SimulationRun.Run(input, SchedulingPolicy.ByName(name)!, progress is null ? null : share => progress(name, share)));
             progress?.Invoke(name, 1);
         }
         return (new ScenarioResult(scenario.Spec.Name, scenario.Spec.Seed, runs.MoveToImmutable(), [.. scenario.Warnings, .. warnings]), []);
