@@ -113,7 +113,8 @@ public static partial class Scheduler
             // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need every feasible pool's estimate.
             var feasible = MultiPartEligible(demand) ? new List<Estimate>() : null;
             var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible);
-            if (feasible is not null
+            // A job the batch round assigned to a pool that is still feasible stays there (the search did not weigh the others).
+            if (feasible is not null && !outcome.Assigned
                 && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, outcome.PassedHardFilters, outcome.Scales) is { } multiPart)
                 return multiPart;
             var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
