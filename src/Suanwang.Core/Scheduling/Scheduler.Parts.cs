@@ -20,22 +20,34 @@ public static partial class Scheduler
         /// when no candidate over several pools arose (the single-pool path then decides as before);
         /// otherwise the whole decision, with those candidates scored alongside the single pools.
         /// </summary>
+        /// <remarks>
+        /// The search need not have estimated every feasible pool (<see cref="SearchOutcome.Exhaustive"/>):
+        /// it estimated the winner and every pool that could complete before the earliest feasible
+        /// completion, which is all a combination is compared with. Offers of pools that cannot finish one
+        /// task by then (<see cref="CandidateEvaluator.OneTaskBound"/>) are then left out: they could
+        /// add no part to a split, and a gang over a site all of whose pools finish no earlier is rejected
+        /// anyway. The plan is the one an exhaustive evaluation gives; only pools left out are explained as not scored.
+        /// </remarks>
         private Decision? MultiPartDecision(PendingJob job, int assignedPool, int userPoint, List<Estimate> feasible,
-            Candidate[] singlePools, int passedHardFilters, ScoreScales scales)
+            Candidate[] singlePools, SearchOutcome outcome)
         {
             var demand = job.Demand;
             var gang = demand.Type == JobType.Gang;
             if (!MultiPartEligible(demand) || (assignedPool >= 0 && feasible.Exists(e => e.Pool == assignedPool)))
                 return null;
-            _scales = scales;
+            _scales = outcome.Scales;
             feasible.Sort((a, b) => a.Pool.CompareTo(b.Pool)); // the search meets pools in bound order; offers walk them in topology order
             var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + 4);
             candidates.AddRange(singlePools);
             var poolCandidates = candidates.Count;
-            var offers = Offers(job, userPoint, feasible);
+            var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
+            // Offers finishing one task no earlier than this cannot help (null: every offer is needed).
+            DateTimeOffset? useful = null;
+            if (!outcome.Exhaustive && bestSingle is { } earliest)
+                useful = gang || demand.Deadline is not { } deadline || deadline >= earliest ? earliest.AddTicks(-1) : deadline;
+            var offers = Offers(job, userPoint, feasible, useful, out var lazy);
             if (offers.Count < 2)
                 return null;
-            var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
             var options = new List<MultiPartOption>();
             if (gang)
             {
@@ -48,6 +60,8 @@ public static partial class Scheduler
                             $"gang across the pools of site '{site.Key}': together they hold at most {onSite.Sum(o => o.Capacity)} of its {demand.Tasks} tasks"), null));
                         continue;
                     }
+                    if (lazy is not null && !Estimated(onSite, lazy, job, userPoint))
+                        continue; // no part on this site can finish before the best single pool
                     var parts = GangPlanner.Plan(onSite, demand.Tasks, State.Profile);
                     if (!parts.IsDefault && (bestSingle is not { } single || parts.Max(p => p.Completion) < single))
                         Offer("gang", parts, job, candidates, options);
@@ -67,7 +81,7 @@ public static partial class Scheduler
             if (options.Count == 0 && feasible.Count > 0)
                 return DecideOnePool(job, feasible, ScoreAll(feasible, demand), candidates);
             if (options.Count == 0)
-                return Unschedulable(job, $"{NoPoolReason(singlePools, passedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.ToImmutable());
+                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.ToImmutable());
             return DecideAmong(job, feasible, options, candidates);
         }
 
@@ -96,9 +110,14 @@ public static partial class Scheduler
             return best;
         }
 
-        /// <summary>Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.</summary>
-        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible)
+        /// <summary>
+        /// Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.
+        /// With <paramref name="useful"/>, a pool that cannot finish one task by then (and has no feasible estimate) is
+        /// left out of a split's offers, and is a gang's offer by size only, its pool listed in <paramref name="lazy"/>.
+        /// </summary>
+        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible, DateTimeOffset? useful, out HashSet<int>? lazy)
         {
+            lazy = null;
             var probe = job with { Demand = job.Demand with { Tasks = 1 } };
             // Parts of one job are billed in one currency: the best single pool's, else the first eligible pool's.
             var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
@@ -115,10 +134,41 @@ public static partial class Scheduler
                 currency ??= facts.Pool.PricePerCuHour.Currency;
                 if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
                     continue;
+                if (single < 0 && useful is { } by)
+                {
+                    var (finish, perNode) = Evaluator.OneTaskBound(probe, i, policy.SeesNetwork, userPoint);
+                    if (now.UtcTicks + finish > by.UtcTicks)
+                    {
+                        if (gang)
+                        {
+                            (lazy ??= []).Add(i);
+                            offers.Add(new PoolOffer(i, facts.Pool.NodeCount, perNode, default, now, 0, default, default));
+                        }
+                        continue;
+                    }
+                }
                 // A feasible single pool's estimate already holds the offer: none of its parts depends on the task count.
                 offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
             }
             return offers;
+        }
+
+        /// <summary>
+        /// Estimates a site's offers left by size only, unless none of them can finish one task in time
+        /// (then false: a gang over the site is no earlier than the best single pool).
+        /// </summary>
+        private bool Estimated(List<PoolOffer> onSite, HashSet<int> lazy, PendingJob job, int userPoint)
+        {
+            if (onSite.TrueForAll(o => lazy.Contains(o.Pool)))
+                return false;
+            var probe = job with { Demand = job.Demand with { Tasks = 1 } };
+            for (var k = 0; k < onSite.Count; k++)
+            {
+                var pool = onSite[k].Pool;
+                if (lazy.Contains(pool))
+                    onSite[k] = PoolOffer.From(Evaluator.Estimate(probe, pool, State, now, policy.SeesNetwork, userPoint), snapshot.Pools[pool]);
+            }
+            return true;
         }
 
         private DateTimeOffset FullPoolFinish(PoolOffer offer)
@@ -194,7 +244,7 @@ public static partial class Scheduler
             var placement = BindParts(job, option);
             var site = option.Kind == "gang" ? $" of site '{placement.SiteId}'" : "";
             var reason = string.Create(CultureInfo.InvariantCulture,
-                $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} feasible candidates ({feasible.Count} single pools of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}");
+                $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
             return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
         }
 
@@ -210,7 +260,7 @@ public static partial class Scheduler
             if (Bind(job, chosen, out var unstaged) is not { } placement)
                 return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.ToImmutable());
             var reason = string.Create(CultureInfo.InvariantCulture,
-                $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} feasible candidates ({feasible.Count} single pools of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}");
+                $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
             return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
         }
 
