@@ -123,13 +123,18 @@ public static partial class Scheduler
             var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
             var offers = new List<PoolOffer>();
             var gang = job.Demand.Type == JobType.Gang;
-            var next = 0; // feasible estimates are in pool order
-            for (var i = 0; i < snapshot.Pools.Length; i++)
+            // The hard filters for one task, in one pass over the shared layers (as the search filters the whole job).
+            var open = Evaluator.FilterAll(probe, userPoint, policy, _probeRejected ??= new Candidate?[snapshot.Pools.Length], _probeOpen ??= new int[snapshot.Pools.Length]);
+            var next = 0; // feasible estimates are in pool order, and their pools pass the filters for one task too
+            for (var k = 0; k < open; k++)
             {
+                var i = _probeOpen[k];
                 var facts = snapshot.Pools[i];
-                var single = next < feasible.Count && feasible[next].Pool == i ? next++ : -1;
+                while (next < feasible.Count && feasible[next].Pool < i)
+                    next++;
+                var single = next < feasible.Count && feasible[next].Pool == i ? next : -1;
                 // A gang spans pools of one site only: a site with one pool has nothing to add to its pool's own candidate.
-                if ((gang && facts.Site.Pools.Length < 2) || (single < 0 && Evaluator.Reject(probe, i, userPoint, policy) is not null))
+                if (gang && facts.Site.Pools.Length < 2)
                     continue;
                 currency ??= facts.Pool.PricePerCuHour.Currency;
                 if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
@@ -170,6 +175,9 @@ public static partial class Scheduler
             }
             return true;
         }
+
+        private Candidate?[]? _probeRejected; // scratch of Offers: the filters' verdicts for one task (unread)
+        private int[]? _probeOpen; // scratch of Offers: the pools that pass them
 
         private DateTimeOffset FullPoolFinish(PoolOffer offer)
         {
