@@ -37,9 +37,8 @@ public static partial class Scheduler
                 return null;
             _scales = outcome.Scales;
             feasible.Sort((a, b) => a.Pool.CompareTo(b.Pool)); // the search meets pools in bound order; offers walk them in topology order
-            var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + 4);
-            candidates.AddRange(singlePools);
-            var poolCandidates = candidates.Count;
+            // Candidates over several pools, after the single pools' (the full list is built only when there are any).
+            var extra = new List<Candidate>();
             var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
             // Offers finishing one task no earlier than this cannot help (null: every offer is needed).
             DateTimeOffset? useful = null;
@@ -56,7 +55,7 @@ public static partial class Scheduler
                     var onSite = site.ToList();
                     if (onSite.Sum(o => o.Capacity) < demand.Tasks)
                     {
-                        candidates.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
+                        extra.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
                             $"gang across the pools of site '{site.Key}': together they hold at most {onSite.Sum(o => o.Capacity)} of its {demand.Tasks} tasks"), null));
                         continue;
                     }
@@ -64,7 +63,7 @@ public static partial class Scheduler
                         continue; // no part on this site can finish before the best single pool
                     var parts = GangPlanner.Plan(onSite, demand.Tasks, State.Profile);
                     if (!parts.IsDefault && (bestSingle is not { } single || parts.Max(p => p.Completion) < single))
-                        Offer("gang", parts, job, candidates, options);
+                        Offer("gang", parts, job, singlePools.Length, extra, options);
                 }
             }
             else
@@ -74,14 +73,17 @@ public static partial class Scheduler
                     limit = deadline;
                 var parts = limit > now ? ArraySplitter.Plan(offers, demand.Tasks, now, limit, State.Profile) : default;
                 if (!parts.IsDefault)
-                    Offer("split", parts, job, candidates, options);
+                    Offer("split", parts, job, singlePools.Length, extra, options);
             }
-            if (candidates.Count == poolCandidates)
+            if (extra.Count == 0)
                 return null;
+            var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + extra.Count);
+            candidates.AddRange(singlePools);
+            candidates.AddRange(extra);
             if (options.Count == 0 && feasible.Count > 0)
                 return DecideOnePool(job, feasible, ScoreAll(feasible, demand), candidates);
             if (options.Count == 0)
-                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.ToImmutable());
+                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.MoveToImmutable());
             return DecideAmong(job, feasible, options, candidates);
         }
 
@@ -188,13 +190,13 @@ public static partial class Scheduler
         private string JoinedIds(IEnumerable<int> pools) => string.Join('+', pools.Select(p => snapshot.Pools[p].Pool.Id));
 
         /// <summary>Adds the candidate of a planned option: rejected by the deadline or budget, or kept for scoring.</summary>
-        private void Offer(string kind, ImmutableArray<PartPlan> parts, PendingJob job, ImmutableArray<Candidate>.Builder candidates, List<MultiPartOption> options)
+        private void Offer(string kind, ImmutableArray<PartPlan> parts, PendingJob job, int poolCandidates, List<Candidate> candidates, List<MultiPartOption> options)
         {
             var estimated = EstimatedParts(parts);
             var aggregate = Aggregate(parts);
             var candidate = new Candidate(JoinedIds(parts.Select(p => p.Offer.Pool)), TimeOrMoneyRejection(job.Demand, aggregate), null) { Parts = estimated };
             if (candidate.Rejection is null)
-                options.Add(new MultiPartOption(kind, parts, aggregate, candidates.Count));
+                options.Add(new MultiPartOption(kind, parts, aggregate, poolCandidates + candidates.Count));
             candidates.Add(candidate);
         }
 
@@ -246,14 +248,17 @@ public static partial class Scheduler
                 return DecideOnePool(job, feasible, scores, candidates, winner, all.Count);
             var option = options[winner - feasible.Count];
             for (var k = 0; k < feasible.Count; k++)
-                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            {
+                if (candidates[feasible[k].Pool].Score != scores[k])
+                    candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            }
             if (PartsQueueHold(Layout(job.Demand, option, reserve: false)) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
             var placement = BindParts(job, option);
             var site = option.Kind == "gang" ? $" of site '{placement.SiteId}'" : "";
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
         }
 
         /// <summary>The single-pool tail of a decision (as in <see cref="DecideUnchecked"/>), when a single pool won.</summary>
@@ -261,15 +266,18 @@ public static partial class Scheduler
             int winner = -1, int considered = -1)
         {
             for (var k = 0; k < feasible.Count; k++)
-                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            {
+                if (candidates[feasible[k].Pool].Score != scores[k])
+                    candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            }
             var chosen = feasible[winner >= 0 ? winner : WinnerOf(feasible, scores)];
             if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
             if (Bind(job, chosen, out var unstaged) is not { } placement)
-                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.ToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.MoveToImmutable());
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
         }
 
         /// <summary>
