@@ -68,6 +68,12 @@ public static partial class Scheduler
 
         public CycleState State { get; } = new(snapshot, now);
 
+        /// <summary>
+        /// Estimate every pool that passes the hard filters for gangs, splittable arrays and jobs that may
+        /// preempt, as before the bounded rules of docs/scheduler.md (the reference property tests compare with).
+        /// </summary>
+        internal bool EstimateEveryPool { get; init; }
+
         // Preemption and migration (Preemption.cs, Migration.cs) share which running allocations this cycle stopped or moved.
         private RunningWork Running => _running ??= new RunningWork(snapshot, now);
 
@@ -114,7 +120,7 @@ public static partial class Scheduler
             // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need the earliest feasible
             // completion and the estimates of the pools that could beat it, besides the winner.
             var feasible = MultiPartEligible(demand) ? new List<Estimate>() : null;
-            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible, SearchDepth.EarliestToo);
+            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible, EstimateEveryPool ? SearchDepth.Every : SearchDepth.EarliestToo);
             if (feasible is not null
                 && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, outcome) is { } multiPart)
                 return multiPart;
@@ -125,7 +131,7 @@ public static partial class Scheduler
             // lower-priority preemptible work within the waste bound, if the queue discipline lets it start then.
             // Only then are the pools the bounded search skipped estimated too (the winner does not change).
             string? preempted = null;
-            if (!outcome.Assigned && chosen.Start > chosen.StagedAt && Preemptor.MightPreempt(job) && Preemptor.AnyVictimOn(job, Search.Open))
+            if (!outcome.Assigned && chosen.Start > chosen.StagedAt && Preemptor.MightPreempt(job) && (EstimateEveryPool || Preemptor.AnyVictimOn(job, Search.Open)))
             {
                 var all = new List<Estimate>();
                 Array.Clear(candidates); // the search fills only entries still empty
