@@ -284,6 +284,20 @@ internal sealed class CandidateEvaluator
     }
 
     /// <summary>
+    /// A lower bound of the ticks from now until the job (one task) would finish on a pool that passed the
+    /// hard filters, whatever staging and the cycle's reservations do: run time plus output return (the
+    /// latter only when the policy sees the network); and the tasks one node holds.
+    /// </summary>
+    public (long Ticks, int TasksPerNode) OneTaskBound(PendingJob job, int poolIndex, bool seesNetwork, int userPoint)
+    {
+        var context = Context(job, userPoint);
+        var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
+        var runtime = (long)Math.Ceiling(context.Demand.Duration.Ticks / context.Fit.Speedup(poolIndex));
+        var output = seesNetwork ? context.OutputReturn(_snapshot.Pools[poolIndex].PointOfPresence).Ticks : 0;
+        return (runtime + output, perNode);
+    }
+
+    /// <summary>
     /// Lower bounds of <see cref="StagingCache.Estimate"/>: every input takes at least its shortest
     /// route's duration (transfers start no earlier than now) and costs at least its cheapest route;
     /// an input without a route makes the estimate count every input as staged at once for free.

@@ -10,7 +10,21 @@ namespace Suanwang.Core.Scheduling;
 /// <param name="Outbound">Pools not estimated because their lower bound exceeded the winner's total.</param>
 /// <param name="Assigned">True when the winner is the pool the batch round assigned.</param>
 /// <param name="Scales">The job's fixed score scales (default when no pool passed the hard filters).</param>
-internal readonly record struct SearchOutcome(Estimate? Winner, int PassedHardFilters, int Scored, int Outbound, bool Assigned, ScoreScales Scales = default);
+/// <param name="Exhaustive">True when the feasible list (if one was asked for) holds every feasible estimate an exhaustive evaluation would give.</param>
+internal readonly record struct SearchOutcome(Estimate? Winner, int PassedHardFilters, int Scored, int Outbound, bool Assigned, ScoreScales Scales = default, bool Exhaustive = true);
+
+/// <summary>How much of the pools the search must estimate beyond the winner.</summary>
+internal enum SearchDepth
+{
+    /// <summary>Only what finds the winner (branch and bound).</summary>
+    Winner,
+
+    /// <summary>The winner, and every feasible pool that might complete before the earliest feasible completion found (so that earliest is exact).</summary>
+    EarliestToo,
+
+    /// <summary>Every pool that passes the hard filters.</summary>
+    Every,
+}
 
 /// <summary>A job's hard-filter verdicts and score scales, worked out once by the batch round and reused when binding it.</summary>
 /// <param name="Filtered">Per pool, the rejected candidate, or null for a pool that passed the hard filters (binding fills those in and hands the array to the decision).</param>
@@ -58,7 +72,13 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     private readonly PoolHeap _heap = new(snapshot.Pools.Length);
     private readonly PoolBound[] _bounds = new PoolBound[snapshot.Pools.Length];
     private readonly double[] _seconds = new double[snapshot.Pools.Length];
+    private readonly List<int> _tied = [];
     private readonly bool _bounded = Scoring.Bounded(policy);
+
+    /// <summary>The pools that passed the hard filters in the last <see cref="Run"/> that filtered (topology order).</summary>
+    public ReadOnlySpan<int> Open => _open.AsSpan(0, _openCount);
+
+    private int _openCount;
 
     /// <summary>
     /// Fills <paramref name="candidates"/> (one per pool, topology order) and returns the winner.
@@ -66,13 +86,19 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     /// filter, the other pools that passed the hard filters are then not scored.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="feasible"/>, nothing is pruned: every pool that passes the hard filters is
-    /// estimated and each feasible estimate is added to the list, in the order the search met them
-    /// (callers that weigh every pool — multi-pool placements, preemption — need them all).
+    /// With <paramref name="feasible"/>, each feasible estimate made is added to the list, in the order
+    /// the search met them; <paramref name="depth"/> says which pools must be estimated (<see cref="SearchDepth"/>).
+    /// With <see cref="SearchDepth.EarliestToo"/>, a pool is left out only when its lower bound of the
+    /// seconds to completion is not below the earliest feasible completion found, so that earliest is
+    /// the exhaustive one; the outcome says whether the list is in fact exhaustive (no feasible pool,
+    /// or the pools that passed differ in currency, make the search estimate every pool).
     /// </remarks>
     public SearchOutcome Run(PendingJob job, int userPoint, int assignedPool, Candidate[] candidates, CycleState state, DateTimeOffset now,
-        PreparedJob? prepared = null, List<Estimate>? feasible = null)
+        PreparedJob? prepared = null, List<Estimate>? feasible = null, SearchDepth depth = SearchDepth.Winner)
     {
+        if (feasible is null)
+            depth = SearchDepth.Winner;
+        _openCount = 0;
         var pools = snapshot.Pools;
         var demand = job.Demand;
         if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint && Array.IndexOf(known.Open, assignedPool) >= 0)
@@ -90,7 +116,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
             }
         }
 
-        var open = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
+        var open = _openCount = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
         if (open == 0)
             return default;
 
@@ -138,40 +164,84 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         var found = false;
         var scored = 0;
         var outbound = 0;
+        var earliest = double.PositiveInfinity; // seconds from now to the earliest feasible completion found
+        _tied.Clear();
         while (_heap.Count > 0)
         {
             var (bound, pool) = _heap.Peek();
-            if (found && bound > bestTotal && feasible is null)
+            if (found && bound > bestTotal && depth != SearchDepth.Every)
                 break;
             _heap.Pop();
-            if (found && bound == bestTotal && _bounded && feasible is null && CannotWinTie(pool, best, now))
+            if (found && bound == bestTotal && _bounded && depth != SearchDepth.Every && CannotWinTie(pool, best, now))
             {
-                candidates[pool] = snapshot.Memo.Outbound(pool);
-                outbound++;
+                _tied.Add(pool);
                 continue;
             }
+            if (Score(pool) is { } parts)
+            {
+                var estimate = _last;
+                if (!found || Scoring.Beats(parts.Total, estimate, bestTotal, best))
+                {
+                    best = estimate;
+                    bestTotal = parts.Total;
+                    found = true;
+                }
+            }
+        }
+        // Pools that cannot win: estimated only when they might complete before the earliest feasible completion.
+        var left = 0;
+        foreach (var pool in _tied)
+            LeaveOrScore(pool);
+        foreach (var pool in _heap.Remaining)
+            LeaveOrScore(pool);
+        if (depth == SearchDepth.EarliestToo && found && left > 0)
+        {
+            // Multi-pool parts bill in the currency of the first feasible pool in topology order: estimate up to it.
+            for (var k = 0; k < open; k++)
+            {
+                var pool = _open[k];
+                if (ReferenceEquals(candidates[pool], snapshot.Memo.Outbound(pool)))
+                {
+                    outbound--;
+                    left--;
+                    Score(pool);
+                }
+                if (candidates[pool].Score is not null)
+                    break;
+            }
+        }
+        return new SearchOutcome(found ? best : null, open, scored, outbound, false, scales, depth == SearchDepth.Every || !found || left == 0);
 
-            var estimate = evaluator.Estimate(job, pool, state, now, policy.SeesNetwork, userPoint);
+        void LeaveOrScore(int pool)
+        {
+            if (depth == SearchDepth.EarliestToo && _seconds[pool] < earliest)
+            {
+                Score(pool);
+                return;
+            }
+            candidates[pool] = snapshot.Memo.Outbound(pool);
+            outbound++;
+            left++;
+        }
+
+        ScoreParts? Score(int pool)
+        {
+            var estimate = _last = evaluator.Estimate(job, pool, state, now, policy.SeesNetwork, userPoint);
             if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is { } late)
             {
                 candidates[pool] = new Candidate(pools[pool].Pool.Id, late, null);
-                continue;
+                return null;
             }
             var parts = Scoring.Parts(estimate, policy, scales, demand, snapshot, now);
             candidates[pool] = new Candidate(pools[pool].Pool.Id, null, parts);
             feasible?.Add(estimate);
+            earliest = Math.Min(earliest, (estimate.Completion - now).TotalSeconds);
             scored++;
-            if (!found || Scoring.Beats(parts.Total, estimate, bestTotal, best))
-            {
-                best = estimate;
-                bestTotal = parts.Total;
-                found = true;
-            }
+            return parts;
         }
-        foreach (var pool in _heap.Remaining)
-            candidates[pool] = snapshot.Memo.Outbound(pool);
-        return new SearchOutcome(found ? best : null, open, scored, _heap.Count + outbound, false, scales);
     }
+
+    private Estimate _last;
 
     /// <summary>
     /// For a pool whose bound equals the best total: it could only win the tie-break (earlier

@@ -54,6 +54,25 @@ internal sealed class Preemptor(SchedulingSnapshot snapshot, DateTimeOffset now,
     public bool MightPreempt(PendingJob job) =>
         policy.PreemptionMaxWasteFraction >= 0 && running.AnyPreemptible && job.Demand.Priority != JobPriority.Low;
 
+    /// <summary>
+    /// Whether any of <paramref name="pools"/> runs work the job could preempt (active, started, preemptible,
+    /// of lower priority). When none does, <see cref="FindRoom"/> finds nothing, so the caller need not estimate every pool.
+    /// </summary>
+    public bool AnyVictimOn(PendingJob job, ReadOnlySpan<int> pools)
+    {
+        var priority = job.Demand.Priority;
+        foreach (var pool in pools)
+        {
+            foreach (var index in running.OnPool(pool))
+            {
+                var allocation = running[index];
+                if (running.IsActive(index) && allocation.Start <= now && allocation.Demand is { Flags.Preemptible: true } demand && demand.Priority < priority)
+                    return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Stops the room's victims (their nodes are free from now in the cycle state) and records them; returns a sentence for the decision's reason.</summary>
     public string Commit(Room room, PendingJob job)
     {

@@ -20,22 +20,33 @@ public static partial class Scheduler
         /// when no candidate over several pools arose (the single-pool path then decides as before);
         /// otherwise the whole decision, with those candidates scored alongside the single pools.
         /// </summary>
+        /// <remarks>
+        /// The search need not have estimated every feasible pool (<see cref="SearchOutcome.Exhaustive"/>):
+        /// it estimated the winner and every pool that could complete before the earliest feasible
+        /// completion, which is all a combination is compared with. Offers of pools that cannot finish one
+        /// task by then (<see cref="CandidateEvaluator.OneTaskBound"/>) are then left out: they could
+        /// add no part to a split, and a gang over a site all of whose pools finish no earlier is rejected
+        /// anyway. The plan is the one an exhaustive evaluation gives; only pools left out are explained as not scored.
+        /// </remarks>
         private Decision? MultiPartDecision(PendingJob job, int assignedPool, int userPoint, List<Estimate> feasible,
-            Candidate[] singlePools, int passedHardFilters, ScoreScales scales)
+            Candidate[] singlePools, SearchOutcome outcome)
         {
             var demand = job.Demand;
             var gang = demand.Type == JobType.Gang;
             if (!MultiPartEligible(demand) || (assignedPool >= 0 && feasible.Exists(e => e.Pool == assignedPool)))
                 return null;
-            _scales = scales;
+            _scales = outcome.Scales;
             feasible.Sort((a, b) => a.Pool.CompareTo(b.Pool)); // the search meets pools in bound order; offers walk them in topology order
-            var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + 4);
-            candidates.AddRange(singlePools);
-            var poolCandidates = candidates.Count;
-            var offers = Offers(job, userPoint, feasible);
+            // Candidates over several pools, after the single pools' (the full list is built only when there are any).
+            var extra = new List<Candidate>();
+            var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
+            // Offers finishing one task no earlier than this cannot help (null: every offer is needed).
+            DateTimeOffset? useful = null;
+            if (!outcome.Exhaustive && bestSingle is { } earliest)
+                useful = gang || demand.Deadline is not { } deadline || deadline >= earliest ? earliest.AddTicks(-1) : deadline;
+            var offers = Offers(job, userPoint, feasible, useful, out var lazy);
             if (offers.Count < 2)
                 return null;
-            var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
             var options = new List<MultiPartOption>();
             if (gang)
             {
@@ -44,13 +55,15 @@ public static partial class Scheduler
                     var onSite = site.ToList();
                     if (onSite.Sum(o => o.Capacity) < demand.Tasks)
                     {
-                        candidates.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
+                        extra.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
                             $"gang across the pools of site '{site.Key}': together they hold at most {onSite.Sum(o => o.Capacity)} of its {demand.Tasks} tasks"), null));
                         continue;
                     }
+                    if (lazy is not null && !Estimated(onSite, lazy, job, userPoint))
+                        continue; // no part on this site can finish before the best single pool
                     var parts = GangPlanner.Plan(onSite, demand.Tasks, State.Profile);
                     if (!parts.IsDefault && (bestSingle is not { } single || parts.Max(p => p.Completion) < single))
-                        Offer("gang", parts, job, candidates, options);
+                        Offer("gang", parts, job, singlePools.Length, extra, options);
                 }
             }
             else
@@ -60,14 +73,17 @@ public static partial class Scheduler
                     limit = deadline;
                 var parts = limit > now ? ArraySplitter.Plan(offers, demand.Tasks, now, limit, State.Profile) : default;
                 if (!parts.IsDefault)
-                    Offer("split", parts, job, candidates, options);
+                    Offer("split", parts, job, singlePools.Length, extra, options);
             }
-            if (candidates.Count == poolCandidates)
+            if (extra.Count == 0)
                 return null;
+            var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + extra.Count);
+            candidates.AddRange(singlePools);
+            candidates.AddRange(extra);
             if (options.Count == 0 && feasible.Count > 0)
                 return DecideOnePool(job, feasible, ScoreAll(feasible, demand), candidates);
             if (options.Count == 0)
-                return Unschedulable(job, $"{NoPoolReason(singlePools, passedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.ToImmutable());
+                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.MoveToImmutable());
             return DecideAmong(job, feasible, options, candidates);
         }
 
@@ -96,30 +112,74 @@ public static partial class Scheduler
             return best;
         }
 
-        /// <summary>Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.</summary>
-        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible)
+        /// <summary>
+        /// Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.
+        /// With <paramref name="useful"/>, a pool that cannot finish one task by then (and has no feasible estimate) is
+        /// left out of a split's offers, and is a gang's offer by size only, its pool listed in <paramref name="lazy"/>.
+        /// </summary>
+        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible, DateTimeOffset? useful, out HashSet<int>? lazy)
         {
+            lazy = null;
             var probe = job with { Demand = job.Demand with { Tasks = 1 } };
             // Parts of one job are billed in one currency: the best single pool's, else the first eligible pool's.
             var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
             var offers = new List<PoolOffer>();
             var gang = job.Demand.Type == JobType.Gang;
-            var next = 0; // feasible estimates are in pool order
-            for (var i = 0; i < snapshot.Pools.Length; i++)
+            // The hard filters for one task, in one pass over the shared layers (as the search filters the whole job).
+            var open = Evaluator.FilterAll(probe, userPoint, policy, _probeRejected ??= new Candidate?[snapshot.Pools.Length], _probeOpen ??= new int[snapshot.Pools.Length]);
+            var next = 0; // feasible estimates are in pool order, and their pools pass the filters for one task too
+            for (var k = 0; k < open; k++)
             {
+                var i = _probeOpen[k];
                 var facts = snapshot.Pools[i];
-                var single = next < feasible.Count && feasible[next].Pool == i ? next++ : -1;
+                while (next < feasible.Count && feasible[next].Pool < i)
+                    next++;
+                var single = next < feasible.Count && feasible[next].Pool == i ? next : -1;
                 // A gang spans pools of one site only: a site with one pool has nothing to add to its pool's own candidate.
-                if ((gang && facts.Site.Pools.Length < 2) || (single < 0 && Evaluator.Reject(probe, i, userPoint, policy) is not null))
+                if (gang && facts.Site.Pools.Length < 2)
                     continue;
                 currency ??= facts.Pool.PricePerCuHour.Currency;
                 if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
                     continue;
+                if (single < 0 && useful is { } by)
+                {
+                    var (finish, perNode) = Evaluator.OneTaskBound(probe, i, policy.SeesNetwork, userPoint);
+                    if (now.UtcTicks + finish > by.UtcTicks)
+                    {
+                        if (gang)
+                        {
+                            (lazy ??= []).Add(i);
+                            offers.Add(new PoolOffer(i, facts.Pool.NodeCount, perNode, default, now, 0, default, default));
+                        }
+                        continue;
+                    }
+                }
                 // A feasible single pool's estimate already holds the offer: none of its parts depends on the task count.
                 offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
             }
             return offers;
         }
+
+        /// <summary>
+        /// Estimates a site's offers left by size only, unless none of them can finish one task in time
+        /// (then false: a gang over the site is no earlier than the best single pool).
+        /// </summary>
+        private bool Estimated(List<PoolOffer> onSite, HashSet<int> lazy, PendingJob job, int userPoint)
+        {
+            if (onSite.TrueForAll(o => lazy.Contains(o.Pool)))
+                return false;
+            var probe = job with { Demand = job.Demand with { Tasks = 1 } };
+            for (var k = 0; k < onSite.Count; k++)
+            {
+                var pool = onSite[k].Pool;
+                if (lazy.Contains(pool))
+                    onSite[k] = PoolOffer.From(Evaluator.Estimate(probe, pool, State, now, policy.SeesNetwork, userPoint), snapshot.Pools[pool]);
+            }
+            return true;
+        }
+
+        private Candidate?[]? _probeRejected; // scratch of Offers: the filters' verdicts for one task (unread)
+        private int[]? _probeOpen; // scratch of Offers: the pools that pass them
 
         private DateTimeOffset FullPoolFinish(PoolOffer offer)
         {
@@ -130,13 +190,13 @@ public static partial class Scheduler
         private string JoinedIds(IEnumerable<int> pools) => string.Join('+', pools.Select(p => snapshot.Pools[p].Pool.Id));
 
         /// <summary>Adds the candidate of a planned option: rejected by the deadline or budget, or kept for scoring.</summary>
-        private void Offer(string kind, ImmutableArray<PartPlan> parts, PendingJob job, ImmutableArray<Candidate>.Builder candidates, List<MultiPartOption> options)
+        private void Offer(string kind, ImmutableArray<PartPlan> parts, PendingJob job, int poolCandidates, List<Candidate> candidates, List<MultiPartOption> options)
         {
             var estimated = EstimatedParts(parts);
             var aggregate = Aggregate(parts);
             var candidate = new Candidate(JoinedIds(parts.Select(p => p.Offer.Pool)), TimeOrMoneyRejection(job.Demand, aggregate), null) { Parts = estimated };
             if (candidate.Rejection is null)
-                options.Add(new MultiPartOption(kind, parts, aggregate, candidates.Count));
+                options.Add(new MultiPartOption(kind, parts, aggregate, poolCandidates + candidates.Count));
             candidates.Add(candidate);
         }
 
@@ -188,14 +248,17 @@ public static partial class Scheduler
                 return DecideOnePool(job, feasible, scores, candidates, winner, all.Count);
             var option = options[winner - feasible.Count];
             for (var k = 0; k < feasible.Count; k++)
-                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            {
+                if (candidates[feasible[k].Pool].Score != scores[k])
+                    candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            }
             if (PartsQueueHold(Layout(job.Demand, option, reserve: false)) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
             var placement = BindParts(job, option);
             var site = option.Kind == "gang" ? $" of site '{placement.SiteId}'" : "";
             var reason = string.Create(CultureInfo.InvariantCulture,
-                $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} feasible candidates ({feasible.Count} single pools of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+                $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
         }
 
         /// <summary>The single-pool tail of a decision (as in <see cref="DecideUnchecked"/>), when a single pool won.</summary>
@@ -203,15 +266,18 @@ public static partial class Scheduler
             int winner = -1, int considered = -1)
         {
             for (var k = 0; k < feasible.Count; k++)
-                candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            {
+                if (candidates[feasible[k].Pool].Score != scores[k])
+                    candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
+            }
             var chosen = feasible[winner >= 0 ? winner : WinnerOf(feasible, scores)];
             if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.ToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
             if (Bind(job, chosen, out var unstaged) is not { } placement)
-                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.ToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.MoveToImmutable());
             var reason = string.Create(CultureInfo.InvariantCulture,
-                $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} feasible candidates ({feasible.Count} single pools of {snapshot.Pools.Length}) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.ToImmutable());
+                $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
         }
 
         /// <summary>

@@ -68,6 +68,12 @@ public static partial class Scheduler
 
         public CycleState State { get; } = new(snapshot, now);
 
+        /// <summary>
+        /// Estimate every pool that passes the hard filters for gangs, splittable arrays and jobs that may
+        /// preempt, as before the bounded rules of docs/scheduler.md (the reference property tests compare with).
+        /// </summary>
+        internal bool EstimateEveryPool { get; init; }
+
         // Preemption and migration (Preemption.cs, Migration.cs) share which running allocations this cycle stopped or moved.
         private RunningWork Running => _running ??= new RunningWork(snapshot, now);
 
@@ -110,12 +116,13 @@ public static partial class Scheduler
             Candidate[] candidates = assignedPool >= 0 && prepared is { Filtered: var filtered } && filtered.Length == snapshot.Pools.Length
                 ? filtered
                 : new Candidate[snapshot.Pools.Length];
-            // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need every feasible pool's estimate.
+            // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need the earliest feasible
+            // completion and the estimates of the pools that could beat it, besides the winner.
             var feasible = MultiPartEligible(demand) ? new List<Estimate>() : null;
-            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible);
+            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible, EstimateEveryPool ? SearchDepth.Every : SearchDepth.EarliestToo);
             // A job the batch round assigned to a pool that is still feasible stays there (the search did not weigh the others).
             if (feasible is not null && !outcome.Assigned
-                && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, outcome.PassedHardFilters, outcome.Scales) is { } multiPart)
+                && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, outcome) is { } multiPart)
                 return multiPart;
             var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
             if (outcome.Winner is not { } chosen)
@@ -124,11 +131,11 @@ public static partial class Scheduler
             // lower-priority preemptible work within the waste bound, if the queue discipline lets it start then.
             // Only then are the pools the bounded search skipped estimated too (the winner does not change).
             string? preempted = null;
-            if (!outcome.Assigned && chosen.Start > chosen.StagedAt && Preemptor.MightPreempt(job))
+            if (!outcome.Assigned && chosen.Start > chosen.StagedAt && Preemptor.MightPreempt(job) && (EstimateEveryPool || Preemptor.AnyVictimOn(job, Search.Open)))
             {
                 var all = new List<Estimate>();
                 Array.Clear(candidates); // the search fills only entries still empty
-                Search.Run(job, userPoint, -1, candidates, State, now, null, all);
+                Search.Run(job, userPoint, -1, candidates, State, now, null, all, SearchDepth.Every);
                 if (Preemptor.FindRoom(job, all) is { } room && QueueHold(room.Estimate) is null)
                 {
                     preempted = Preemptor.Commit(room, job);
