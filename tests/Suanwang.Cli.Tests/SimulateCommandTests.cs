@@ -6,33 +6,12 @@ namespace Suanwang.Cli.Tests;
 public sealed class SimulateCommandTests : IDisposable
 {
     // One 4-node site and no topology; the trace of ScenarioRunnerTests.
-    private const string Scenario = """
-        apiVersion: suanwang/v1
-        kind: Scenario
-        name: tiny-trace
-        seed: 7
-        sites:
-          - id: lab
-            tier: region
-            jurisdiction: CN
-            provider: p-lab
-            pools:
-              - { id: lab/hpc, kind: hpc, nodes: 4, node: { cpu: 1, memory: 4GiB },
-                  price_per_cu_hour: 1.00 CNY, pue: 1.30, carbon_g_per_kwh: 550 }
-        workloads:
-          - { swf: tiny.swf, site: lab, processors_per_node: 1 }
-        policies: [fcfs, fcfs-easy]
-        """;
+    // examples/scenarios/easy-backfill.yaml, with its trace beside it (the test copies both into a temporary folder).
+    private static readonly string Scenario = File.ReadAllText(Cli.RepoPath("examples", "scenarios", "easy-backfill.yaml")).Replace("../traces/easy-backfill.swf", "tiny.swf", StringComparison.Ordinal);
 
     // a: 2 nodes 0–100; h: 4 nodes at 1; s: 2 nodes, 50 s at 2 (EASY backfills it beside a, FCFS runs it after h);
     // the fourth line has no run time and is skipped with a warning.
-    private const string Trace = """
-        ; MaxNodes: 4
-        1 0 -1 100 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1
-        2 1 -1 100 4 -1 -1 -1 -1 -1 1 2 1 -1 -1 -1 -1 -1
-        3 2 -1  50 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1
-        4 5 -1  -1 2 -1 -1 -1 -1 -1 0 1 1 -1 -1 -1 -1 -1
-        """;
+    private static readonly string Trace = File.ReadAllText(Cli.RepoPath("examples", "traces", "easy-backfill.swf"));
 
     private static readonly string[] PolicyKeys =
         ["policy", "jobs", "wait_s", "jct_s", "bounded_slowdown_mean", "utilization", "sla_attainment", "staging", "cost", "energy_kwh", "carbon_kg", "fairness_jain", "scheduler_us_per_decision"];
@@ -74,7 +53,7 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.True(run.Exit == 0, run.ToString());
         var json = run.Json();
         Assert.Equal(["scenario", "seed", "policies"], Cli.Keys(json));
-        Assert.Equal("tiny-trace", json.GetProperty("scenario").GetString());
+        Assert.Equal("easy-backfill", json.GetProperty("scenario").GetString());
         Assert.Equal(7, json.GetProperty("seed").GetInt64());
         var policies = json.GetProperty("policies").EnumerateArray().ToList();
         Assert.Equal(["fcfs", "fcfs-easy"], policies.Select(p => p.GetProperty("policy").GetString()));
@@ -181,8 +160,8 @@ public sealed class SimulateCommandTests : IDisposable
 
         Assert.True(run.Exit == 1, run.ToString());
         Assert.Equal("", run.Out);
-        // Line 14 of the scenario is the workload line; 'nowhere' starts at column 28.
-        Assert.Contains($"error: {bad}:14:28: workloads[0].site: unknown site 'nowhere'", run.Err);
+        // Line 19 of the scenario (examples/scenarios/easy-backfill.yaml) is the workload line; 'nowhere' starts at column 28.
+        Assert.Contains($"error: {bad}:19:28: workloads[0].site: unknown site 'nowhere'", run.Err);
     }
 
     [Fact]

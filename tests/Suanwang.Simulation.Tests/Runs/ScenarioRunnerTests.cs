@@ -10,32 +10,11 @@ public sealed class ScenarioRunnerTests
 {
     private static readonly DeviceCatalog Catalog = DeviceCatalog.LoadEmbedded();
 
-    private const string Scenario = """
-        apiVersion: suanwang/v1
-        kind: Scenario
-        name: tiny-trace
-        seed: 7
-        sites:
-          - id: lab
-            tier: region
-            jurisdiction: CN
-            provider: p-lab
-            pools:
-              - { id: lab/hpc, kind: hpc, nodes: 4, node: { cpu: 1, memory: 4GiB },
-                  price_per_cu_hour: 1.00 CNY, pue: 1.30, carbon_g_per_kwh: 550 }
-        workloads:
-          - { swf: tiny.swf, site: lab, processors_per_node: 1 }
-        policies: [fcfs, fcfs-easy]
-        """;
+    // examples/scenarios/easy-backfill.yaml, with its trace beside it (the test copies both into a temporary folder).
+    private static readonly string Scenario = File.ReadAllText(ScenarioTestFiles.InRepository("examples/scenarios/easy-backfill.yaml")).Replace("../traces/easy-backfill.swf", "tiny.swf", StringComparison.Ordinal);
 
     // a: 2 nodes 0–100; h: 4 nodes at 1; s: 2 nodes, 50 s at 2 (EASY backfills it, FCFS does not).
-    private const string Trace = """
-        ; MaxNodes: 4
-        1 0 -1 100 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1
-        2 1 -1 100 4 -1 -1 -1 -1 -1 1 2 1 -1 -1 -1 -1 -1
-        3 2 -1  50 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1
-        4 5 -1  -1 2 -1 -1 -1 -1 -1 0 1 1 -1 -1 -1 -1 -1
-        """;
+    private static readonly string Trace = File.ReadAllText(ScenarioTestFiles.InRepository("examples/traces/easy-backfill.swf"));
 
     private static (ScenarioResult? Result, string Folder) RunIn(TempFolder folder, string trace)
     {
