@@ -27,32 +27,47 @@ internal sealed class SchedulingMemo
     private readonly Dictionary<PoolFacts, int> _poolIndex;
     private readonly double[] _billable;
     private readonly bool[] _billableKnown;
-    private readonly ConcurrentDictionary<TaskResources, FitTable> _fits = new();
-    private readonly ConcurrentDictionary<AcceleratorDemand, KindTable> _kinds = new();
+    private readonly ConcurrentDictionary<TaskResources, FitTable> _fits;
+    private readonly ConcurrentDictionary<AcceleratorDemand, KindTable> _kinds;
     private readonly KindTable _cpuKind;
-    private readonly ConcurrentDictionary<long, RouteOptions> _routes = new();
-    private readonly ConcurrentDictionary<(int Pool, string Jurisdictions), Candidate> _jurisdictionRejections = new();
-    private readonly ConcurrentDictionary<(int Pool, string Dataset), Candidate> _datasetRejections = new();
-    private readonly ConcurrentDictionary<string, Candidate?[]> _jurisdictionLayers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Jurisdictions, string Inputs, TierTable? Tier), Candidate?[]> _placeLayers = new();
+    private readonly ConcurrentDictionary<long, RouteOptions> _routes;
+    private readonly ConcurrentDictionary<(int Pool, string Jurisdictions), Candidate> _jurisdictionRejections;
+    private readonly ConcurrentDictionary<(int Pool, string Dataset), Candidate> _datasetRejections;
+    private readonly ConcurrentDictionary<string, Candidate?[]> _jurisdictionLayers;
+    private readonly ConcurrentDictionary<(string Jurisdictions, string Inputs, TierTable? Tier), Candidate?[]> _placeLayers;
     private readonly Candidate?[]?[] _datasetJurisdictionLayers;
-    private readonly ConcurrentDictionary<(string Location, int UserPoint, LatencyTier Tier), TierTable> _tiers = new();
-    private readonly ConcurrentDictionary<(int Pool, int Nodes), Candidate> _tooFewNodes = new();
-    private readonly ConcurrentDictionary<(int Pool, string Avoided), Candidate> _avoided = new();
-    private readonly ConcurrentDictionary<(int Pool, string Reason), Candidate> _misfits = new();
-    private readonly ConcurrentDictionary<(int Pool, int Check, long Value), Candidate> _misfitChecks = new();
+    private readonly ConcurrentDictionary<(string Location, int UserPoint, LatencyTier Tier), TierTable> _tiers;
+    private readonly ConcurrentDictionary<(int Pool, int Nodes), Candidate> _tooFewNodes;
+    private readonly ConcurrentDictionary<(int Pool, string Avoided), Candidate> _avoided;
+    private readonly ConcurrentDictionary<(int Pool, string Reason), Candidate> _misfits;
+    private readonly ConcurrentDictionary<(int Pool, int Check, long Value), Candidate> _misfitChecks;
     private readonly bool[]?[] _replicaAtPool;
     private readonly Candidate?[]?[] _unreachableAtPool;
     private readonly StagingBound?[]?[] _stagingBounds;
     private readonly Candidate[] _outboundCandidate;
     private readonly Candidate[] _assignedElsewhere;
     private UsageAt? _runningUsage;
-    private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands = new();
+    private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands;
     private static readonly string Valid = "";
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
         _snapshot = snapshot;
+        // Caches are created here, not in field initializers, so that a memo shared with a later snapshot
+        // (SharedWith) does not create and drop a set of empty dictionaries on every state.
+        _fits = new();
+        _kinds = new();
+        _routes = new();
+        _jurisdictionRejections = new();
+        _datasetRejections = new();
+        _jurisdictionLayers = new(StringComparer.Ordinal);
+        _placeLayers = new();
+        _tiers = new();
+        _tooFewNodes = new();
+        _avoided = new();
+        _misfits = new();
+        _misfitChecks = new();
+        _invalidDemands = new();
         var pools = snapshot.Pools;
         _downReason = new string?[pools.Length];
         _downCandidate = new Candidate?[pools.Length];
