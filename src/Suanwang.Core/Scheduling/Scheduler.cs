@@ -64,6 +64,7 @@ public static partial class Scheduler
         private Relocator? _relocator;
         private RunningWork? _running;
         private CandidateSearch? _search;
+        private int[]? _strictOpen;
         private ScoreScales _scales; // the current multi-part job's score scales (Scheduler.Parts.cs)
 
         public CycleState State { get; } = new(snapshot, now);
@@ -116,6 +117,12 @@ public static partial class Scheduler
             Candidate[] candidates = assignedPool >= 0 && prepared is { Filtered: var filtered } && filtered.Length == snapshot.Pools.Length
                 ? filtered
                 : new Candidate[snapshot.Pools.Length];
+            // Strict FCFS: once every pool that could run the job holds an earlier job at the head of its queue,
+            // the job waits whatever its estimates — so they are not computed (a long blocked queue stays cheap).
+            // Only for jobs no estimate could make unschedulable (no deadline, budget or input to stage).
+            if (policy.Discipline == QueueDiscipline.Strict && assignedPool < 0 && demand is { Deadline: null, Budget: null, Inputs.IsEmpty: true }
+                && BlockedEverywhere(job, userPoint, candidates) is { } blocked)
+                return blocked;
             // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need the earliest feasible
             // completion and the estimates of the pools that could beat it, besides the winner.
             var feasible = MultiPartEligible(demand) ? new List<Estimate>() : null;
@@ -148,6 +155,30 @@ public static partial class Scheduler
                 return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", explained);
             var reason = Search.Reason(outcome);
             return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", explained);
+        }
+
+        /// <summary>
+        /// Under strict FCFS, the waiting decision of a job all of whose pools that pass the hard filters are
+        /// blocked, with those pools explained as not scored for that reason; or null (the candidates are
+        /// then cleared for the search).
+        /// </summary>
+        private Decision? BlockedEverywhere(PendingJob job, int userPoint, Candidate[] candidates)
+        {
+            var open = _strictOpen ??= new int[snapshot.Pools.Length];
+            var count = Evaluator.FilterAll(job, userPoint, policy, candidates, open);
+            var blocked = count > 0;
+            for (var k = 0; k < count && blocked; k++)
+                blocked = _blocked[open[k]];
+            if (!blocked)
+            {
+                Array.Clear(candidates); // the search fills only entries still empty
+                return null;
+            }
+            for (var k = 0; k < count; k++)
+                candidates[open[k]] = snapshot.Memo.BlockedQueue(open[k]);
+            return new Decision(job.Id, DecisionKind.Waiting, null,
+                $"FCFS: an earlier job holds the head of the queue of every pool that can run it ({snapshot.Pools[open[0]].Pool.Id}{(count > 1 ? $" and {count - 1} more" : "")})",
+                ImmutableCollectionsMarshal.AsImmutableArray(candidates));
         }
 
         private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>

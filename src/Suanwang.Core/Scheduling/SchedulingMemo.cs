@@ -46,6 +46,7 @@ internal sealed class SchedulingMemo
     private readonly StagingBound?[]?[] _stagingBounds;
     private readonly Candidate[] _outboundCandidate;
     private readonly Candidate[] _assignedElsewhere;
+    private readonly Candidate[] _blockedQueue;
     private UsageAt? _runningUsage;
     private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands;
     private static readonly string Valid = "";
@@ -74,10 +75,12 @@ internal sealed class SchedulingMemo
         _nodeCounts = [.. pools.Select(p => p.Pool.NodeCount)];
         _outboundCandidate = new Candidate[pools.Length];
         _assignedElsewhere = new Candidate[pools.Length];
+        _blockedQueue = new Candidate[pools.Length];
         for (var i = 0; i < pools.Length; i++)
         {
             _outboundCandidate[i] = new Candidate(pools[i].Pool.Id, null, null, OutboundNote);
             _assignedElsewhere[i] = new Candidate(pools[i].Pool.Id, null, null, AssignedElsewhereNote);
+            _blockedQueue[i] = new Candidate(pools[i].Pool.Id, null, null, BlockedQueueNote);
             if (snapshot.IsDown(pools[i].Site.Id))
             {
                 _downReason[i] = $"site '{pools[i].Site.Id}' is down";
@@ -134,6 +137,7 @@ internal sealed class SchedulingMemo
         _stagingBounds = shared._stagingBounds;
         _outboundCandidate = shared._outboundCandidate;
         _assignedElsewhere = shared._assignedElsewhere;
+        _blockedQueue = shared._blockedQueue;
         _invalidDemands = shared._invalidDemands;
     }
 
@@ -165,6 +169,12 @@ internal sealed class SchedulingMemo
 
     /// <summary>Why a pool that passed the hard filters was not estimated: the batch round placed the job elsewhere.</summary>
     public const string AssignedElsewhereNote = "not scored: the batch round assigned the job to another pool";
+
+    /// <summary>Why a pool that passed the hard filters was not estimated: strict FCFS, an earlier job holds the head of its queue.</summary>
+    public const string BlockedQueueNote = "not scored: strict FCFS, an earlier job holds the head of this pool's queue";
+
+    /// <summary>The pool's shared candidate with <see cref="BlockedQueueNote"/>.</summary>
+    public Candidate BlockedQueue(int pool) => _blockedQueue[pool];
 
     /// <summary>The pool's shared candidate with <see cref="OutboundNote"/>.</summary>
     public Candidate Outbound(int pool) => _outboundCandidate[pool];
