@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Suanwang.Core.Model;
+using Suanwang.Core.Network;
 using Suanwang.Core.Validation;
 
 namespace Suanwang.Core.Scheduling;
@@ -251,7 +252,8 @@ public static partial class Scheduler
         private Placement? Bind(PendingJob job, Estimate chosen, out string? unstaged)
         {
             var facts = snapshot.Pools[chosen.Pool];
-            var (transfers, stagedAt, rejection) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true);
+            var reservations = new List<ReservationId>();
+            var (transfers, stagedAt, rejection) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true, reservations);
             unstaged = rejection;
             if (rejection is not null)
                 return null;
@@ -259,9 +261,18 @@ public static partial class Scheduler
             var notBefore = stagedAt > chosen.Start ? stagedAt : chosen.Start;
             var start = new DateTimeOffset(State.Profile(chosen.Pool).EarliestFit(notBefore.UtcTicks, Math.Max(1, chosen.Runtime.Ticks), limit), TimeSpan.Zero);
             var end = start + chosen.Runtime;
+            var cost = new Money(chosen.ComputeCost.MinorUnits + transfers.Sum(t => t.Cost.MinorUnits), chosen.ComputeCost.Currency);
+            // A policy that sees the network promised the deadline and budget on its estimate; staging reserved
+            // for real can end later than estimated (other inputs or jobs took the bandwidth first): keep the promise.
+            if (policy.SeesNetwork && TimeOrMoneyRejection(job.Demand, chosen with { Start = start, Completion = end + chosen.OutputReturn, Cost = cost }) is { } broken)
+            {
+                foreach (var id in reservations)
+                    State.Calendar.Release(id);
+                unstaged = $"with the bandwidth actually reserved it {broken}";
+                return null;
+            }
             State.ReserveNodes(chosen.Pool, start, end, chosen.Nodes);
             State.AddUsage(job.TenantId, facts, chosen.Nodes);
-            var cost = new Money(chosen.ComputeCost.MinorUnits + transfers.Sum(t => t.Cost.MinorUnits), chosen.ComputeCost.Currency);
             return OnePart(new Placement(facts.Pool.Id, facts.Site.Id, chosen.Nodes, chosen.TasksPerNode, start, end + chosen.OutputReturn,
                 chosen.Runtime, transfers, cost, chosen.EnergyKwh, chosen.CarbonKg), job.Demand.Tasks);
         }

@@ -50,13 +50,14 @@ internal sealed class StagingPlanner
     /// reserved in <paramref name="calendar"/> before the next is planned, so inputs of one job do
     /// not double-book a link. Returns no transfers with a reason when an input cannot reach the site
     /// (or, reserving, cannot be reserved); the reservations made for earlier inputs are then released,
-    /// so a failed plan leaves the calendar as it found it.
+    /// so a failed plan leaves the calendar as it found it. <paramref name="reservations"/>, when given,
+    /// receives the reservations made (for a caller that may still have to undo them).
     /// </summary>
     public (ImmutableArray<StagingTransfer> Transfers, DateTimeOffset StagedAt, string? Rejection) Plan(
-        JobDemand demand, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now, bool reserve)
+        JobDemand demand, PoolFacts pool, ReservationCalendar calendar, DateTimeOffset now, bool reserve, List<ReservationId>? reservations = null)
     {
         var transfers = ImmutableArray.CreateBuilder<StagingTransfer>();
-        var reserved = new List<ReservationId>();
+        var reserved = reservations ?? [];
         var stagedAt = now;
         (ImmutableArray<StagingTransfer>, DateTimeOffset, string?) Failed(string reason)
         {
