@@ -88,8 +88,14 @@ public static partial class Scheduler
         }
 
         /// <summary>Gangs and splittable arrays of two or more tasks may be placed over several pools.</summary>
-        private static bool MultiPartEligible(JobDemand demand) =>
-            demand.Tasks >= 2 && (demand.Type == JobType.Gang || (demand.Type == JobType.Array && demand.Flags is { Splittable: true }));
+        /// <remarks>
+        /// Only where a combination can exist at all: a gang needs a site with two pools, a split two pools
+        /// anywhere; elsewhere the job is an ordinary single-pool job (and costs no more than one).
+        /// </remarks>
+        private bool MultiPartEligible(JobDemand demand) =>
+            demand.Tasks >= 2
+            && ((demand.Type == JobType.Gang && snapshot.Memo.AnySiteWithSeveralPools)
+                || (demand.Type == JobType.Array && demand.Flags is { Splittable: true } && snapshot.Pools.Length >= 2));
 
         /// <summary>Score parts of every estimate with the job's fixed scales (from the search), so single pools and combinations compare on one scale.</summary>
         private ImmutableArray<ScoreParts> ScoreAll(List<Estimate> estimates, JobDemand demand)

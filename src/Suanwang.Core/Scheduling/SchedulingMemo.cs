@@ -76,6 +76,7 @@ internal sealed class SchedulingMemo
         _outboundCandidate = new Candidate[pools.Length];
         _assignedElsewhere = new Candidate[pools.Length];
         _blockedQueue = new Candidate[pools.Length];
+        AnySiteWithSeveralPools = snapshot.Topology.Sites.Any(site => site.Pools.Length >= 2);
         for (var i = 0; i < pools.Length; i++)
         {
             _outboundCandidate[i] = new Candidate(pools[i].Pool.Id, null, null, OutboundNote);
@@ -138,6 +139,7 @@ internal sealed class SchedulingMemo
         _outboundCandidate = shared._outboundCandidate;
         _assignedElsewhere = shared._assignedElsewhere;
         _blockedQueue = shared._blockedQueue;
+        AnySiteWithSeveralPools = shared.AnySiteWithSeveralPools;
         _invalidDemands = shared._invalidDemands;
     }
 
@@ -169,6 +171,9 @@ internal sealed class SchedulingMemo
 
     /// <summary>Why a pool that passed the hard filters was not estimated: the batch round placed the job elsewhere.</summary>
     public const string AssignedElsewhereNote = "not scored: the batch round assigned the job to another pool";
+
+    /// <summary>True when some site has two or more pools (a gang can only span pools of one site).</summary>
+    public bool AnySiteWithSeveralPools { get; }
 
     /// <summary>Why a pool that passed the hard filters was not estimated: strict FCFS, an earlier job holds the head of its queue.</summary>
     public const string BlockedQueueNote = "not scored: strict FCFS, an earlier job holds the head of this pool's queue";
