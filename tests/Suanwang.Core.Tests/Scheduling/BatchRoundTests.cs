@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Suanwang.Core.Model;
 using Suanwang.Core.Network;
 using Suanwang.Core.Scheduling;
 using static Suanwang.Core.Tests.Scheduling.BatchWorlds;
@@ -18,6 +19,26 @@ public sealed class BatchRoundTests
     private static (SchedulingSnapshot Snapshot, ImmutableArray<PendingJob> Pending) FirstJobTakesTheOnlyPoolOfTheSecond() =>
         (Snapshot(1, [CpuPool("wide", "s0", cores: 64, nodes: 1, pricePerCuHour: 100), CpuPool("narrow", "s0", cores: 32, nodes: 1, pricePerCuHour: 300)]),
             [Job("job-one", cores: 32, Hour, submittedMinutesAgo: 10), Job("job-two", cores: 64, Hour, submittedMinutesAgo: 5)]);
+
+    /// <summary>
+    /// The same contention with gangs of two tasks (which may also span the site's two pools): job-one
+    /// (2 × 16 cores) fits one node of either pool, job-two (2 × 32 cores) one node of "wide" only. The
+    /// round assigns job-one to "narrow" and job-two to "wide", both now, and binding keeps that
+    /// assignment for jobs that could also be placed over several pools.
+    /// </summary>
+    [Fact]
+    public void Assigned_gangs_keep_the_pool_the_round_chose()
+    {
+        static PendingJob Gang(PendingJob job) => job with { Demand = job.Demand with { Type = JobType.Gang } };
+        var (snapshot, _) = FirstJobTakesTheOnlyPoolOfTheSecond();
+        PendingJob[] pending = [Gang(Job("job-one", cores: 16, Hour, tasks: 2, submittedMinutesAgo: 10)), Gang(Job("job-two", cores: 32, Hour, tasks: 2, submittedMinutesAgo: 5))];
+
+        var result = BatchRound.Plan(snapshot, pending, Now, SchedulingPolicy.NetworkAware, new BatchOptions(TimeSpan.FromSeconds(1)));
+
+        Assert.True(result.UsedSolver, result.SolverStatus);
+        Assert.Equal([("job-one", "narrow", Now), ("job-two", "wide", Now)], Placements(result.Plan));
+        Assert.Equal(14_400, result.Objective); // weight 2 × (1 h + 1 h)
+    }
 
     [Theory]
     [InlineData(BatchFormulation.CpSat)]
