@@ -118,6 +118,17 @@ public sealed class NetworkGraph
     /// <summary>The dense index of a point of presence, or −1 when unknown.</summary>
     public int IndexOf(string nodeId) => _nodeIndex.TryGetValue(nodeId, out var index) ? index : -1;
 
+    /// <summary>Indices in <see cref="Links"/> of every link joining the two points of presence (by id, either direction; several when links run in parallel).</summary>
+    public IEnumerable<int> LinksBetween(string a, string b)
+    {
+        for (var l = 0; l < Links.Length; l++)
+        {
+            var link = Links[l];
+            if ((link.A == a && link.B == b) || (link.A == b && link.B == a))
+                yield return l;
+        }
+    }
+
     /// <summary>Arcs leaving the node with the given index.</summary>
     public ImmutableArray<Arc> Outgoing(int node) => _outgoing[node];
 

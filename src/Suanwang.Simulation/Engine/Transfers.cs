@@ -138,7 +138,7 @@ internal sealed class Transfers
     public void Degrade(LinkFailure failure, long now, long startTicks)
     {
         Advance(now, startTicks);
-        foreach (var link in Links(failure))
+        foreach (var link in _graph.LinksBetween(failure.A, failure.B))
         {
             var capacity = _graph.Links[link].Capacity;
             _network.SetCapacity(link * 2, capacity.BytesPerSecond * failure.CapacityFraction);
@@ -156,7 +156,7 @@ internal sealed class Transfers
     public void Restore(LinkFailure failure, long now, long startTicks)
     {
         Advance(now, startTicks);
-        foreach (var link in Links(failure))
+        foreach (var link in _graph.LinksBetween(failure.A, failure.B))
         {
             var capacity = _graph.Links[link].Capacity.BytesPerSecond;
             _network.SetCapacity(link * 2, capacity);
@@ -165,20 +165,6 @@ internal sealed class Transfers
         if (_degradations.Remove(failure, out var id) && id.Value > 0)
             _calendar.Release(id);
     }
-
-    private IEnumerable<int> Links(LinkFailure failure)
-    {
-        for (var l = 0; l < _graph.Links.Length; l++)
-        {
-            var link = _graph.Links[l];
-            if ((Same(link.A, failure.A) && Same(link.B, failure.B)) || (Same(link.A, failure.B) && Same(link.B, failure.A)))
-                yield return l;
-        }
-    }
-
-    private bool Same(string pointId, string named) =>
-        string.Equals(pointId, named, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(_graph.Nodes[_graph.IndexOf(pointId)].Name, named, StringComparison.OrdinalIgnoreCase);
 
     private void Release(int job, int transfer)
     {

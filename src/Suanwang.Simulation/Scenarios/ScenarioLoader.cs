@@ -254,7 +254,7 @@ public static class ScenarioLoader
                 case LinkFailure link when new[] { link.A, link.B }.Distinct().Where(p => topology.FindPointOfPresence(p) is null).ToList() is { Count: > 0 } unknown:
                     binder.ErrorAt($"failures[{i}].link", string.Join("; ", unknown.Select(p => $"unknown point of presence '{p}'")));
                     break;
-                case LinkFailure link when !topology.Network.Links.Any(l => (l.A, l.B) == (link.A, link.B) || (l.A, l.B) == (link.B, link.A)):
+                case LinkFailure link when !topology.Network.LinksBetween(link.A, link.B).Any():
                     binder.ErrorAt($"failures[{i}].link", $"there is no link between '{link.A}' and '{link.B}' in the topology");
                     break;
             }
