@@ -19,7 +19,7 @@ internal sealed class Transfers
     private readonly FlowNetwork _network;
     private readonly Dictionary<int, Flow> _flows = [];
     private readonly Dictionary<int, ReservationId[]> _reservations = []; // by job index, per transfer
-    private readonly Dictionary<LinkFailure, ReservationId> _degradations = [];
+    private readonly Dictionary<LinkFailure, List<ReservationId>> _degradations = []; // per failure, one per parallel link it degraded
     private readonly double[] _linkBytes;
     private readonly List<Flow> _finished = []; // flows the network completed, not yet handed back (their ids may be reused at once)
 
@@ -127,17 +127,16 @@ internal sealed class Transfers
     public ReservationCalendar CalendarWithoutDegradations()
     {
         var copy = _calendar.Clone();
-        foreach (var id in _degradations.Values)
-        {
-            if (id.Value > 0)
-                copy.Release(id);
-        }
+        foreach (var id in _degradations.Values.SelectMany(ids => ids))
+            copy.Release(id);
         return copy;
     }
 
     public void Degrade(LinkFailure failure, long now, long startTicks)
     {
         Advance(now, startTicks);
+        var held = new List<ReservationId>();
+        _degradations[failure] = held;
         foreach (var link in _graph.LinksBetween(failure.A, failure.B))
         {
             var capacity = _graph.Links[link].Capacity;
@@ -146,10 +145,9 @@ internal sealed class Transfers
             var lost = new Bandwidth((long)(capacity.BitsPerSecond * (1 - failure.CapacityFraction)));
             var interval = new TimeInterval(new DateTimeOffset(now, TimeSpan.Zero), new DateTimeOffset(now + failure.For.Ticks, TimeSpan.Zero));
             var result = _calendar.TryReserve([new Arc(link, true), new Arc(link, false)], interval, lost);
+            // When transfers already hold more than is left, they keep it (the flow network still slows them).
             if (result.Reserved)
-                _degradations[failure] = result.Id;
-            else
-                _degradations[failure] = default; // already-reserved transfers keep their bandwidth; the flow network still slows them
+                held.Add(result.Id);
         }
     }
 
@@ -162,8 +160,11 @@ internal sealed class Transfers
             _network.SetCapacity(link * 2, capacity);
             _network.SetCapacity((link * 2) + 1, capacity);
         }
-        if (_degradations.Remove(failure, out var id) && id.Value > 0)
-            _calendar.Release(id);
+        if (_degradations.Remove(failure, out var held))
+        {
+            foreach (var id in held)
+                _calendar.Release(id);
+        }
     }
 
     private void Release(int job, int transfer)

@@ -59,3 +59,29 @@ public sealed class TransfersTests
         Assert.Null(transfers.NextCompletionTicks(Start));
     }
 }
+
+public sealed class TransfersDegradationTests
+{
+    [Fact]
+    public void A_degraded_pair_of_parallel_links_gives_back_both_reservations_when_restored()
+    {
+        // Two parallel A–B links: the failure degrades both and reserves the lost capacity on each; both
+        // reservations must be released when the link comes back (an earlier version kept only the last).
+        var draft = new Suanwang.Core.Topologies.TopologyDraft("parallel", [new PointOfPresence("A", "A", null), new PointOfPresence("B", "B", null)],
+            [new NetworkLink("A-B-1", "A", "B", Bandwidth.FromGbps(10), 1, new Money(0, "CNY")), new NetworkLink("A-B-2", "A", "B", Bandwidth.FromGbps(10), 1, new Money(0, "CNY"))],
+            [], [], GeoLatency.Default, System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty, []);
+        var graph = Suanwang.Core.Topologies.Topology.Create(draft).Topology!.Network;
+        var calendar = new ReservationCalendar(graph);
+        var transfers = new Transfers(graph, calendar);
+        var start = TinyWorlds.Start.UtcTicks;
+        var failure = new Suanwang.Simulation.Scenarios.LinkFailure("A", "B", TimeSpan.Zero, TimeSpan.FromHours(1), 0.1);
+
+        transfers.Degrade(failure, start, start);
+        Assert.Equal(2, calendar.Count);
+        Assert.Equal(0, transfers.CalendarWithoutDegradations().Count);
+        transfers.Restore(failure, start + TimeSpan.TicksPerSecond, start);
+
+        Assert.Equal(0, calendar.Count);
+        Assert.False(transfers.AnyDegraded);
+    }
+}
