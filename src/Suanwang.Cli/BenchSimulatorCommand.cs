@@ -53,9 +53,11 @@ internal static class BenchSimulatorCommand
 
         var small = SimulatorBenchmark.Engine(1_000, events, 42);
         var large = SimulatorBenchmark.Engine(100_000, events, 42);
-        var runs = wanted.Select(t => SimulatorBenchmark.Trace(Path.Combine(folder, t.File), t.Nodes, policy, repetitions)).ToArray();
-        var windowed = windowJobs == 0 ? [] : wanted
-            .SelectMany(t => new[] { SchedulingPolicy.Fcfs, SchedulingPolicy.FcfsEasy }.Select(p => SimulatorBenchmark.Windows(Path.Combine(folder, t.File), t.Nodes, p, windowJobs, 256)))
+        var catalog = Core.Measurement.DeviceCatalog.LoadEmbedded();
+        var worlds = wanted.Select(t => SimulatorBenchmark.World(Path.Combine(folder, t.File), t.Nodes, catalog)).ToArray();
+        var runs = worlds.Select(w => SimulatorBenchmark.Trace(w, policy, repetitions)).ToArray();
+        var windowed = windowJobs == 0 ? [] : worlds
+            .SelectMany(w => new[] { SchedulingPolicy.Fcfs, SchedulingPolicy.FcfsEasy }.Select(p => SimulatorBenchmark.Windows(w, p, windowJobs, 256)))
             .ToArray();
         if (json)
         {

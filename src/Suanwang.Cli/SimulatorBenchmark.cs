@@ -40,6 +40,14 @@ internal sealed record TraceBenchResult(string Trace, int Nodes, string Policy, 
 internal sealed record WindowBenchResult(string Trace, string Policy, int WindowJobs, int Windows, double MeanBoundedSlowdown, double MinBoundedSlowdown,
     double MaxBoundedSlowdown, double MeanUtilization);
 
+/// <summary>A trace replayed on one site: read and mapped once, measured many times.</summary>
+/// <param name="Name">The trace file name.</param>
+/// <param name="Nodes">Nodes of the site.</param>
+/// <param name="Topology">The one-site topology.</param>
+/// <param name="Jobs">The trace's jobs.</param>
+/// <param name="Catalog">The device catalogue.</param>
+internal sealed record TraceWorld(string Name, int Nodes, Topology Topology, ImmutableArray<SimulatedJob> Jobs, DeviceCatalog Catalog);
+
 /// <summary>What <c>suanwang bench simulator</c> measures.</summary>
 internal static class SimulatorBenchmark
 {
@@ -98,10 +106,9 @@ internal static class SimulatorBenchmark
     /// machine anyway, is left out as RLScheduler does), each replayed alone from an empty machine with
     /// arrival times shifted to start at 0.
     /// </summary>
-    public static WindowBenchResult Windows(string path, int nodes, SchedulingPolicy policy, int size, int stride)
+    public static WindowBenchResult Windows(TraceWorld world, SchedulingPolicy policy, int size, int stride)
     {
-        var (topology, jobs) = World(path, nodes);
-        var catalog = DeviceCatalog.LoadEmbedded();
+        var (name, _, topology, jobs, catalog) = world;
         var results = new List<(double Slowdown, double Utilization)>();
         for (var first = size; first + size <= jobs.Length; first += stride)
         {
@@ -111,15 +118,14 @@ internal static class SimulatorBenchmark
             var result = SimulationRun.Run(new SimulationInput(topology, catalog, [], shifted, [], Start, null, null), policy);
             results.Add((result.Report.BoundedSlowdownMean, result.Report.Utilization));
         }
-        return new WindowBenchResult(Path.GetFileName(path), policy.Name, size, results.Count, results.Average(r => r.Slowdown),
+        return new WindowBenchResult(name, policy.Name, size, results.Count, results.Average(r => r.Slowdown),
             results.Min(r => r.Slowdown), results.Max(r => r.Slowdown), results.Average(r => r.Utilization));
     }
 
-    /// <summary>Simulates a whole trace on one site of <paramref name="nodes"/> one-core nodes, after a warm-up run on its first jobs; best of <paramref name="repetitions"/>.</summary>
-    public static TraceBenchResult Trace(string path, int nodes, SchedulingPolicy policy, int repetitions)
+    /// <summary>Simulates a whole trace on its one site, after a warm-up run on its first jobs; best of <paramref name="repetitions"/>.</summary>
+    public static TraceBenchResult Trace(TraceWorld world, SchedulingPolicy policy, int repetitions)
     {
-        var (topology, jobs) = World(path, nodes);
-        var catalog = DeviceCatalog.LoadEmbedded();
+        var (name, nodes, topology, jobs, catalog) = world;
         SimulationResult Run(ImmutableArray<SimulatedJob> some) =>
             SimulationRun.Run(new SimulationInput(topology, catalog, [], some, [], Start, null, null), policy);
 
@@ -133,12 +139,12 @@ internal static class SimulatorBenchmark
             if (watch.Elapsed.TotalSeconds < best)
                 (best, result) = (watch.Elapsed.TotalSeconds, run);
         }
-        return new TraceBenchResult(Path.GetFileName(path), nodes, policy.Name, jobs.Length, best, result!.Events, result.SchedulerCalls,
+        return new TraceBenchResult(name, nodes, policy.Name, jobs.Length, best, result!.Events, result.SchedulerCalls,
             result.SchedulerSeconds, result.Report.WaitSeconds.Mean);
     }
 
-    /// <summary>One site of <paramref name="nodes"/> one-core nodes and the trace's jobs on it.</summary>
-    private static (Topology Topology, ImmutableArray<SimulatedJob> Jobs) World(string path, int nodes)
+    /// <summary>One site of <paramref name="nodes"/> one-core nodes and the trace's jobs on it, read once for every measurement of the trace.</summary>
+    public static TraceWorld World(string path, int nodes, DeviceCatalog catalog)
     {
         var trace = SwfReader.Read(path);
         if (!trace.IsValid)
@@ -150,6 +156,6 @@ internal static class SimulatorBenchmark
             ImmutableSortedDictionary<string, string>.Empty, []);
         var topology = Topology.Create(draft).Topology!;
         var (jobs, _) = TraceJobs.Map(trace, 0, topology.Sites[0], 1, null, Start);
-        return (topology, jobs);
+        return new TraceWorld(Path.GetFileName(path), nodes, topology, jobs, catalog);
     }
 }
