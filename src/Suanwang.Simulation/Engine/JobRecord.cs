@@ -70,7 +70,7 @@ internal sealed class JobRecord(int index, SimulatedJob job)
     public JobOutcome Outcome(long start)
     {
         var demand = Pending.Demand;
-        double Seconds(long ticks) => (ticks - start) / (double)TimeSpan.TicksPerSecond;
+        double Seconds(long ticks) => SimClock.Seconds(ticks - start);
         var end = Phase switch
         {
             JobPhase.Completed => JobEnd.Completed,

@@ -270,7 +270,7 @@ public sealed class SimulationRun
         // The nodes are free when the run ends; the job completes when its output is back (the plan's estimate).
         job.OutputReturnTicks = Math.Max(0, (placement.Completion - placement.Start - placement.Runtime).Ticks);
         _events.Schedule(now + run, new SimEvent(EventKind.JobEnd, job.Index, job.Epoch));
-        job.RunSeconds = run / (double)TimeSpan.TicksPerSecond;
+        job.RunSeconds = SimClock.Seconds(run);
         ChangeBusy(now, placement.Nodes);
     }
 
@@ -279,8 +279,7 @@ public sealed class SimulationRun
         var placement = job.Placement!;
         job.Phase = JobPhase.Completed;
         job.FinishTicks = now + job.OutputReturnTicks;
-        job.NodeSeconds += placement.Nodes * job.RunSeconds;
-        _poolNodeSeconds[job.PoolIndex] += placement.Nodes * job.RunSeconds;
+        ChargeHeld(job, now);
         var share = placement.Runtime.Ticks > 0 ? job.RunSeconds * TimeSpan.TicksPerSecond / placement.Runtime.Ticks : 1;
         var transferCost = placement.Transfers.Sum(t => t.Cost.MinorUnits);
         job.CostMinorUnits += (long)Math.Round((placement.Cost.MinorUnits - transferCost) * share) + transferCost;
@@ -327,10 +326,8 @@ public sealed class SimulationRun
     {
         if (job.Phase == JobPhase.Running)
         {
-            var lost = job.Placement!.Nodes * (now - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
-            job.NodeSeconds += lost;
-            _poolNodeSeconds[job.PoolIndex] += lost;
-            ChangeBusy(now, -job.Placement.Nodes);
+            ChargeHeld(job, now);
+            ChangeBusy(now, -job.Placement!.Nodes);
             _restarts++;
         }
         _transfers.CancelAll(job, now, _startTicks);
@@ -362,10 +359,18 @@ public sealed class SimulationRun
         }
     }
 
+    /// <summary>Counts the nodes a running job held from its start until <paramref name="until"/> (run, lost to a failure, or cut by the horizon) for it and its pool.</summary>
+    private void ChargeHeld(JobRecord job, long until)
+    {
+        var held = job.Placement!.Nodes * SimClock.Seconds(until - job.StartTicks);
+        job.NodeSeconds += held;
+        _poolNodeSeconds[job.PoolIndex] += held;
+    }
+
     private void ChangeBusy(long now, long delta)
     {
         _busyNodes += delta;
-        var seconds = (now - _startTicks) / (double)TimeSpan.TicksPerSecond;
+        var seconds = SimClock.Seconds(now - _startTicks);
         if (_utilization.Count > 0 && _utilization[^1].Seconds == seconds)
             _utilization[^1] = new UtilizationSample(seconds, _busyNodes);
         else
@@ -382,17 +387,13 @@ public sealed class SimulationRun
         foreach (var job in arrived)
         {
             if (job.Phase == JobPhase.Running)
-            {
-                var held = job.Placement!.Nodes * (lastTicks - job.StartTicks) / (double)TimeSpan.TicksPerSecond;
-                job.NodeSeconds += held;
-                _poolNodeSeconds[job.PoolIndex] += held;
-            }
+                ChargeHeld(job, lastTicks);
             if (job.Phase is JobPhase.Pending or JobPhase.Staging or JobPhase.Running)
                 job.Reason = _endTicks != long.MaxValue ? $"unfinished at the horizon ({job.Phase.ToString().ToLowerInvariant()}): {job.Reason}" : $"never placed: {job.Reason}";
         }
         var outcomes = arrived.Select(j => j.Outcome(_startTicks)).ToImmutableArray();
         var firstArrival = arrived.Length == 0 ? _startTicks : arrived.Min(j => Math.Max(_startTicks, j.Pending.SubmittedAt.UtcTicks));
-        var span = (lastTicks - firstArrival) / (double)TimeSpan.TicksPerSecond;
+        var span = SimClock.Seconds(lastTicks - firstArrival);
         var report = PolicyReport.Summarize(_policy.Name, outcomes, _poolNodes.Sum(), span, _schedulerTime.Elapsed.TotalSeconds, _decisions);
         return new SimulationResult(report, outcomes, [.. _utilization], _transfers.LinkBytes, [.. _poolNodeSeconds.Select((used, p) => span > 0 && _poolNodes[p] > 0 ? used / (_poolNodes[p] * span) : 0)],
             _eventCount, _schedulerCalls, _decisions, _schedulerTime.Elapsed.TotalSeconds, _restarts);

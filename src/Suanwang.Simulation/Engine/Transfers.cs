@@ -77,7 +77,7 @@ internal sealed class Transfers
                 continue; // its execution was abandoned at this instant
             var transfer = job.Placement!.Transfers[flow.Transfer];
             job.StagedBytes += transfer.Size.Bytes;
-            job.StagingSeconds += (now - flow.StartTicks) / (double)TimeSpan.TicksPerSecond;
+            job.StagingSeconds += SimClock.Seconds(now - flow.StartTicks);
             foreach (var arc in transfer.Arcs)
                 _linkBytes[arc.Link] += transfer.Size.Bytes;
             Release(job.Index, flow.Transfer);
@@ -176,7 +176,7 @@ internal sealed class Transfers
         }
     }
 
-    private static double Seconds(long ticks, long startTicks) => (ticks - startTicks) / (double)TimeSpan.TicksPerSecond;
+    private static double Seconds(long ticks, long startTicks) => SimClock.Seconds(ticks - startTicks);
 
     private readonly record struct Flow(int Job, int Epoch, int Transfer, long StartTicks);
 }
