@@ -31,8 +31,6 @@ internal sealed class JobRecord(int index, SimulatedJob job)
 
     public Placement? Placement { get; set; }
 
-    public int PoolIndex { get; set; } = -1;
-
     /// <summary>Transfers of the committed placement still moving data.</summary>
     public int TransfersLeft { get; set; }
 

@@ -224,19 +224,29 @@ public sealed class SimulationRun
             _events.Schedule(at, new SimEvent(EventKind.Wake, 0, 0));
     }
 
-    /// <summary>What holds nodes, as the scheduler sees it: running jobs until their estimated end, staging jobs over their committed interval.</summary>
+    /// <summary>
+    /// What holds nodes, as the scheduler sees it: one allocation per part of each placement (a gang over
+    /// several pools or a split array holds nodes on each of its pools) — for a running job from its real
+    /// start (parts keep their planned offsets) until the part's estimated end, for a staging job over the
+    /// committed interval.
+    /// </summary>
     private List<RunningAllocation> Allocations(long now)
     {
         var allocations = new List<RunningAllocation>(_active.Count);
         foreach (var index in _active)
         {
             var job = _jobs[index];
-            var p = job.Placement!;
-            var (start, end) = job.Phase == JobPhase.Running
-                ? (job.StartTicks, Math.Max(now + 1, job.StartTicks + p.Runtime.Ticks))
-                : (p.Start.UtcTicks, p.Start.UtcTicks + p.Runtime.Ticks);
-            allocations.Add(new RunningAllocation(job.Pending.Id, job.Pending.TenantId, p.PoolId, p.Nodes,
-                new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero)));
+            var placement = job.Placement!;
+            var shift = job.Phase == JobPhase.Running ? job.StartTicks - placement.Start.UtcTicks : 0;
+            foreach (var part in placement.Parts)
+            {
+                var start = part.Start.UtcTicks + shift;
+                var end = start + part.Runtime.Ticks;
+                if (job.Phase == JobPhase.Running)
+                    end = Math.Max(now + 1, end);
+                allocations.Add(new RunningAllocation(job.Pending.Id, job.Pending.TenantId, part.PoolId, part.Nodes,
+                    new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero)));
+            }
         }
         return allocations;
     }
@@ -244,7 +254,6 @@ public sealed class SimulationRun
     private void Commit(JobRecord job, Placement placement, long now)
     {
         job.Placement = placement;
-        job.PoolIndex = _poolIndex[placement.PoolId];
         job.Phase = JobPhase.Staging;
         job.StartDue = false;
         _active.Add(job.Index);
@@ -298,7 +307,7 @@ public sealed class SimulationRun
                 foreach (var index in _active.ToArray())
                 {
                     var job = _jobs[index];
-                    if (job.Placement!.SiteId == site.Site || Transfers.DependsOn(job, site.Site))
+                    if (job.Placement!.Parts.Any(p => p.SiteId == site.Site) || Transfers.DependsOn(job, site.Site))
                         Abandon(job, now, $"site '{site.Site}' failed at {(now - _startTicks) / TimeSpan.TicksPerSecond} s");
                 }
                 break;
@@ -359,12 +368,15 @@ public sealed class SimulationRun
         }
     }
 
-    /// <summary>Counts the nodes a running job held from its start until <paramref name="until"/> (run, lost to a failure, or cut by the horizon) for it and its pool.</summary>
+    /// <summary>Counts the nodes a running job held from its start until <paramref name="until"/> (run, lost to a failure, or cut by the horizon) for it and for each pool its parts use.</summary>
     private void ChargeHeld(JobRecord job, long until)
     {
-        var held = job.Placement!.Nodes * SimClock.Seconds(until - job.StartTicks);
-        job.NodeSeconds += held;
-        _poolNodeSeconds[job.PoolIndex] += held;
+        var seconds = SimClock.Seconds(until - job.StartTicks);
+        foreach (var part in job.Placement!.Parts)
+        {
+            job.NodeSeconds += part.Nodes * seconds;
+            _poolNodeSeconds[_poolIndex[part.PoolId]] += part.Nodes * seconds;
+        }
     }
 
     private void ChangeBusy(long now, long delta)

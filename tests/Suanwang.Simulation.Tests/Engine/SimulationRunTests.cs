@@ -123,4 +123,21 @@ public sealed class SimulationRunTests
         Assert.Equal((100.0, 110.0), (Of(result, "ok").Start!.Value, Of(result, "ok").Finish!.Value));
         Assert.True(result.SchedulerCalls <= 4, $"{result.SchedulerCalls} scheduler calls"); // arrival, recovery (and nothing else needed)
     }
+
+    [Fact]
+    public void A_split_array_holds_nodes_on_every_pool_it_runs_on()
+    {
+        // Two pools of 2 nodes at one site. The splittable 4-task array (one node per task, 100 s) fits no
+        // single pool, so it is split 2 + 2 and starts at 0 on both. A 2-node job arriving at 1 s finds
+        // both pools full and starts at 100 s, when the array ends — not at 1 s on a pool wrongly seen as free.
+        var topology = TwoPools(2, 2);
+        var array = Job("array", 0, 4, 100);
+        array = array with { Job = array.Job with { Demand = array.Job.Demand with { Type = JobType.Array, Flags = new JobFlags(false, true, false) } } };
+
+        var result = Run(topology, SchedulingPolicy.FcfsEasy, [array, Job("after", 1, 2, 10)]);
+
+        Assert.Equal((0.0, 100.0), (Of(result, "array").Start!.Value, Of(result, "array").Finish!.Value));
+        Assert.Equal(100, Of(result, "after").Start);
+        Assert.Equal(4 * 100 + 2 * 10, Of(result, "array").NodeSeconds + Of(result, "after").NodeSeconds);
+    }
 }

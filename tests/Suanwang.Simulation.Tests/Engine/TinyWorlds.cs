@@ -30,6 +30,15 @@ internal static class TinyWorlds
         return Created(draft);
     }
 
+    /// <summary>One site with two pools of one-core nodes, no network.</summary>
+    public static Topology TwoPools(int first, int second)
+    {
+        var draft = new TopologyDraft("tiny", [new PointOfPresence("here", "here", null)], [],
+            [new Site("lab", SiteTier.Region, "CN", "p", "here", null, [Pool("lab/a", first), Pool("lab/b", second)])], [], GeoLatency.Default,
+            ImmutableSortedDictionary<string, string>.Empty, []);
+        return Created(draft);
+    }
+
     /// <summary>
     /// Two points joined by one link of <paramref name="gbps"/> (1 ms): site "data" at A holds datasets,
     /// site "compute" at B has one pool of 4 nodes; "data" has no pool.
