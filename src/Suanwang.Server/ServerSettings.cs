@@ -1,0 +1,20 @@
+using Suanwang.Server.Store;
+
+namespace Suanwang.Server;
+
+/// <summary>How a control-plane process runs.</summary>
+/// <param name="Store">Where its state lives.</param>
+/// <param name="Urls">What it listens on, e.g. <c>http://127.0.0.1:5080</c>.</param>
+/// <param name="DataDirectory">Where it keeps files other than the database (the ledger's signing key).</param>
+/// <param name="RequestsPerSecond">Sustained requests per second allowed to one principal (token, or client address without one).</param>
+/// <param name="Burst">Requests one principal may make at once above the sustained rate.</param>
+public sealed record ServerSettings(
+    StoreLocation Store,
+    IReadOnlyList<string> Urls,
+    string DataDirectory,
+    int RequestsPerSecond = 20_000,
+    int Burst = 20_000)
+{
+    /// <summary>The default address: loopback only, so a fresh install is not exposed.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+}
