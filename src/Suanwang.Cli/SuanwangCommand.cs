@@ -35,6 +35,10 @@ internal static class SuanwangCommand
         root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(MeasureCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
+        root.Subcommands.Add(TokenCommand.Create(console));
+        foreach (var command in JobCommands.Create(console))
+            root.Subcommands.Add(command);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
