@@ -50,6 +50,11 @@ internal static class JobsApi
         if (problem is not null)
             return problem;
 
+        if (source == "request.json" && JsonSpecTypes.Check(text!) is { Count: > 0 } typeErrors)
+            return Problems.BadRequest(context, $"the job spec has {typeErrors.Count} wrongly typed field(s)", new Dictionary<string, object?>
+            {
+                ["errors"] = typeErrors.Select(e => new { path = e.Path, line = (int?)null, column = (int?)null, message = e.Message }).ToArray(),
+            });
         var read = JobSpecReader.Read(text!, source, model => catalog.TryFind(model, out _));
         if (!read.IsValid)
             return Problems.BadRequest(context, $"the job spec has {read.Errors.Length} error(s)", new Dictionary<string, object?>

@@ -117,6 +117,9 @@ public sealed class JobsApiTests
         await Expect(HttpStatusCode.BadRequest, await acme.GetAsync("/v1/jobs?state=sleeping"), "state");
         await Expect(HttpStatusCode.BadRequest, await acme.GetAsync("/v1/jobs?colour=red"), "colour");
         await Expect(HttpStatusCode.NotFound, await acme.GetAsync("/v1/nothing-here"), "/v1/nothing-here");
+        // JSON is typed strictly: the spec reader alone would take these as text.
+        await Expect(HttpStatusCode.BadRequest, await acme.PostAsync("/v1/jobs", Json(JsonJob("x").Replace("\"name\":\"x\"", "\"name\":true", StringComparison.Ordinal))), "wrongly typed");
+        await Expect(HttpStatusCode.BadRequest, await acme.PostAsync("/v1/jobs", Json(JsonJob("x").Replace("\"cpu\":2", "\"cpu\":\"2\"", StringComparison.Ordinal))), "wrongly typed");
         var invalidUtf8 = new ByteArrayContent([0x7b, 0xff, 0xfe, 0x7d]);
         invalidUtf8.Headers.ContentType = new("application/json");
         await Expect(HttpStatusCode.BadRequest, await acme.PostAsync("/v1/jobs", invalidUtf8), "UTF-8");
