@@ -20,6 +20,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure Suanwang's hot paths in-process on synthetic worlds.");
         bench.Subcommands.Add(Scheduler(console));
         bench.Subcommands.Add(BenchSimulatorCommand.Create(console));
+        bench.Subcommands.Add(BenchApiCommand.Create(console));
         return bench;
     }
 
