@@ -66,7 +66,8 @@ public sealed class LedgerVerifier : IDisposable
 
     /// <summary>
     /// Checks <paramref name="current"/>'s signature; when <paramref name="previous"/> is given, its
-    /// signature and that <paramref name="consistency"/> proves current extends it; then every entry.
+    /// signature and that <paramref name="consistency"/> proves current extends it (null stands for the empty
+    /// proof when the earlier size is 0 or both sizes are equal); then every entry.
     /// If the current head's signature fails nothing else is checked, since nothing can be proved against it.
     /// </summary>
     public LedgerVerification Verify(SignedTreeHead? previous, SignedTreeHead current, ConsistencyProof? consistency,
@@ -102,6 +103,9 @@ public sealed class LedgerVerifier : IDisposable
                 $"The previously seen tree head (size {previous.TreeSize}) is not signed by the pinned key."));
             return;
         }
+        // Between an empty log or equal sizes the proof is empty by definition; a client need not fetch it.
+        if (proof is null && (previous.TreeSize == 0 || previous.TreeSize == current.TreeSize))
+            proof = new ConsistencyProof(previous.TreeSize, current.TreeSize, []);
         string? problem = null;
         if (current.TreeSize < previous.TreeSize)
             problem = $"the log shrank from {previous.TreeSize} to {current.TreeSize} entries";

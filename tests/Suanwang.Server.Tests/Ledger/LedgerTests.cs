@@ -96,6 +96,9 @@ public sealed class LedgerTests : IDisposable
         var fork = NewLedger();
         fork.Append(LedgerFixtures.Events(100, 6));
         Assert.Equal([LedgerFailureKind.InconsistentHeads], Kinds(verifier.Verify(fork.TreeHead(), head, consistency, checks)));
+        // Equal sizes need no proof, but then the roots must be equal.
+        Assert.True(verifier.Verify(head, ledger.TreeHead(), null, checks).Ok);
+        Assert.Equal([LedgerFailureKind.InconsistentHeads], Kinds(verifier.Verify(fork.TreeHead(), old, null, [])));
         // A shrinking log and a missing or mismatched proof.
         Assert.Equal([LedgerFailureKind.InconsistentHeads], Kinds(verifier.Verify(head, old, ledger.ConsistencyProof(6, 6), [])));
         Assert.Equal([LedgerFailureKind.InconsistentHeads], Kinds(verifier.Verify(old, head, null, checks)));
