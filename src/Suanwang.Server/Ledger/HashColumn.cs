@@ -22,7 +22,15 @@ internal sealed class HashColumn
     {
         var chunk = (int)(Count >> ChunkShift);
         if (chunk == _chunks.Count)
-            _chunks.Add(new byte[ChunkHashes * Size]);
+            _chunks.Add(new byte[(chunk == 0 ? 16 : ChunkHashes) * Size]);
+        else if (chunk == 0 && _chunks[0].Length == Count * Size)
+        {
+            // The first chunk starts small and doubles, so a small log (or a high, sparse level) does not
+            // hold 512 KiB per level.
+            var grown = new byte[Math.Min(_chunks[0].Length * 2, ChunkHashes * Size)];
+            _chunks[0].CopyTo(grown, 0);
+            _chunks[0] = grown;
+        }
         hash.CopyTo(_chunks[chunk].AsSpan((int)(Count & ChunkMask) * Size, Size));
         Count++;
     }

@@ -20,6 +20,26 @@ public class TreeHeadSignatureTests
     }
 
     [Fact]
+    public void A_head_signed_by_OpenSSL_over_the_documented_bytes_verifies()
+    {
+        // Made outside .NET: `openssl ecparam -name prime256v1 -genkey`, the 77 bytes for tree size 0,
+        // timestamp 1,700,000,000,123 and the empty tree's root written by Python, then
+        // `openssl dgst -sha256 -sign key.pem input.bin` (a DER signature). This pins the layout and the
+        // signature format to what a third party's tools produce and check.
+        const string publicKey = """
+            -----BEGIN PUBLIC KEY-----
+            MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEcToiqU9OJ3X038nQud8VpzQzeOp1
+            LtrPJRwc+XpJ9yNx4NOT0VsWQiyVbUetIFEMb9x7VsUTX5JwuykzQBO3Gw==
+            -----END PUBLIC KEY-----
+            """;
+        var head = new SignedTreeHead(0, 1_700_000_000_123, MerkleHashing.EmptyTreeHash(),
+            Convert.FromBase64String("MEQCIEoEckZbmtIpfqxDxHbH3DNCKXDBTnQQCpy9fl5Oy2YoAiBEy9jTfaOVuoT6DSKVylixvk8XzzOoUMd6ohKM7InFbw=="));
+        using var verifier = new LedgerVerifier(publicKey);
+        Assert.True(verifier.Verify(null, head, null, []).Ok);
+        Assert.Equal(LedgerFailureKind.BadSignature, Assert.Single(verifier.Verify(null, head with { Timestamp = 1_700_000_000_124 }, null, []).Failures).Kind);
+    }
+
+    [Fact]
     public void A_signature_verifies_until_any_field_or_signature_byte_changes()
     {
         using var signer = LedgerSigner.Ephemeral();
