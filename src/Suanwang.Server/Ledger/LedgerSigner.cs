@@ -94,7 +94,7 @@ internal sealed class LedgerSigner : IDisposable
         try
         {
             key.ImportFromPem(File.ReadAllText(path));
-            if (key.KeySize != 256)
+            if (!TreeHeadSignature.IsNistP256(key))
                 throw new CryptographicException($"The ledger key {path} is not a P-256 key.");
             return new LedgerSigner(key);
         }

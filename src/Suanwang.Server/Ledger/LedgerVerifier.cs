@@ -57,7 +57,7 @@ public sealed class LedgerVerifier : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(publicKeyPem);
         _key = ECDsa.Create();
         _key.ImportFromPem(publicKeyPem);
-        if (_key.KeySize != 256)
+        if (!TreeHeadSignature.IsNistP256(_key))
         {
             _key.Dispose();
             throw new CryptographicException("The ledger key is not an ECDSA P-256 key.");

@@ -32,6 +32,16 @@ public static class TreeHeadSignature
         return input;
     }
 
+    /// <summary>True when <paramref name="key"/> is on NIST P-256 (secp256r1), the only curve tree heads are signed with.</summary>
+    public static bool IsNistP256(ECDsa key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        // A 256-bit size alone would also admit secp256k1 or brainpoolP256r1.
+        var curve = key.ExportParameters(includePrivateParameters: false).Curve;
+        return curve.IsNamed && (curve.Oid.Value == "1.2.840.10045.3.1.7"
+            || curve.Oid.FriendlyName is "nistP256" or "ECDSA_P256" or "prime256v1" or "secp256r1");
+    }
+
     /// <summary>True when <paramref name="head"/>'s signature is valid for its fields under <paramref name="publicKey"/>.</summary>
     public static bool Verify(SignedTreeHead head, ECDsa publicKey)
     {

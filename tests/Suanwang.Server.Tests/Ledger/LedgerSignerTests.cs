@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Suanwang.Server.Ledger;
 
 namespace Suanwang.Server.Tests.Ledger;
@@ -23,6 +24,18 @@ public sealed class LedgerSignerTests : IDisposable
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!)); // no temporary left behind
         using var loaded = LedgerSigner.LoadOrCreate(path);
         Assert.Equal(publicKey, loaded.PublicKeyPem);
+    }
+
+    [Fact]
+    public void A_key_file_on_another_curve_is_refused()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        var path = Path.Combine(_directory, "k1.pem");
+        using (var other = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1")))
+            File.WriteAllText(path, other.ExportPkcs8PrivateKeyPem());
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Throws<CryptographicException>(() => LedgerSigner.LoadOrCreate(path));
     }
 
     [Fact]

@@ -40,6 +40,21 @@ public class TreeHeadSignatureTests
     }
 
     [Fact]
+    public void A_verifier_pinned_to_a_key_on_another_256_bit_curve_is_refused()
+    {
+        // secp256k1 (openssl ecparam -name secp256k1): 256 bits, but not the curve heads are signed on.
+        const string secp256k1 = """
+            -----BEGIN PUBLIC KEY-----
+            MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAE1bJPyc4gsMamwQaAz12I9jUpLeu8cJVb
+            36grccbQ+nC5tfgCrEwUWvNp7+Vxhir74aAIspR7/GoVuC/y3Mnptg==
+            -----END PUBLIC KEY-----
+            """;
+        Assert.Throws<CryptographicException>(() => new LedgerVerifier(secp256k1));
+        using var signer = LedgerSigner.Ephemeral();
+        new LedgerVerifier(signer.PublicKeyPem).Dispose(); // the control: a P-256 key is accepted
+    }
+
+    [Fact]
     public void A_signature_verifies_until_any_field_or_signature_byte_changes()
     {
         using var signer = LedgerSigner.Ephemeral();
