@@ -57,6 +57,15 @@ internal static class Migrations
                 holder TEXT NOT NULL,
                 expires_at BIGINT NOT NULL);
             """,
+        d => $"""
+            CREATE TABLE IF NOT EXISTS ledger_entries (
+                idx {d.Int64Key},
+                entry {d.Binary} NOT NULL,
+                leaf_hash {d.Binary} NOT NULL);
+            CREATE TABLE cursors (
+                name TEXT PRIMARY KEY,
+                position BIGINT NOT NULL);
+            """,
     ];
 
     /// <summary>Applies every step the database lacks; returns the version it is at.</summary>

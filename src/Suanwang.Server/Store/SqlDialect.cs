@@ -22,6 +22,12 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Opens a connection ready for use.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancel);
 
+    /// <summary>Opens a connection ready for use, synchronously (for the ledger's synchronous storage).</summary>
+    public abstract DbConnection Open();
+
+    /// <summary>A 64-bit primary key column given by the writer (not auto-numbered).</summary>
+    public abstract string Int64Key { get; }
+
     /// <summary>Prepares the database once before migrations (journal mode and the like).</summary>
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancel) => Task.CompletedTask;
 
@@ -42,6 +48,8 @@ internal abstract class SqlDialect : IAsyncDisposable
 /// <summary>SQLite through Microsoft.Data.Sqlite: WAL journal, full synchronous commits (a commit is on disk when it returns).</summary>
 internal sealed class SqliteDialect : SqlDialect
 {
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+
     private readonly string _connectionString;
 
     public SqliteDialect(string path)
@@ -64,6 +72,18 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string Binary => "BLOB";
 
+    public override string Int64Key => "INTEGER PRIMARY KEY"; // SQLite's rowid alias: the table is keyed by it directly
+
+    public override DbConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = Pragmas;
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
     public override async Task<DbConnection> OpenAsync(CancellationToken cancel)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -71,7 +91,7 @@ internal sealed class SqliteDialect : SqlDialect
         // FULL: in WAL mode every commit syncs the log, so an acknowledged write survives power loss,
         // not only a process crash. Group commit is what keeps this affordable.
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        pragma.CommandText = Pragmas;
         await pragma.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
         return connection;
     }
@@ -105,6 +125,10 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     public override string SequenceKey => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
 
     public override string Binary => "BYTEA";
+
+    public override string Int64Key => "BIGINT PRIMARY KEY";
+
+    public override DbConnection Open() => _source.OpenConnection();
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancel) =>
         await _source.OpenConnectionAsync(cancel).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Suanwang.Server.Store;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Suanwang.Server.Ledger;
@@ -125,7 +126,7 @@ public sealed class LedgerScaleTests(ITestOutputHelper output)
             using var signer = LedgerSigner.Ephemeral();
             var connectionString = $"Data Source={Path.Combine(directory, "ledger.db")}";
             var count = Full ? Million : 20_000;
-            var ledger = new LedgerLog(new SqliteLedgerStorage(connectionString), signer);
+            var ledger = new LedgerLog(SqlLedgerStorage.Sqlite(connectionString["Data Source=".Length..]), signer);
             var events = LedgerFixtures.Events(0, 1000);
             var clock = new Measure();
             for (var done = 0; done < count; done += events.Count)
@@ -135,7 +136,7 @@ public sealed class LedgerScaleTests(ITestOutputHelper output)
 
             SqliteConnection.ClearAllPools();
             clock = new Measure();
-            var restarted = new LedgerLog(new SqliteLedgerStorage(connectionString), signer);
+            var restarted = new LedgerLog(SqlLedgerStorage.Sqlite(connectionString["Data Source=".Length..]), signer);
             Report("ledger (SQLite): rebuild the tree on restart", clock, count);
             Assert.Equal(root, restarted.RootHash(count));
 

@@ -1,3 +1,4 @@
+using Suanwang.Server.Store;
 using Microsoft.Data.Sqlite;
 using Suanwang.Server.Ledger;
 using LedgerLog = Suanwang.Server.Ledger.Ledger;
@@ -18,7 +19,7 @@ public sealed class SqliteLedgerStorageTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private LedgerLog Open() => new(new SqliteLedgerStorage(ConnectionString), _signer);
+    private LedgerLog Open() => new(SqlLedgerStorage.Sqlite(ConnectionString["Data Source=".Length..]), _signer);
 
     private void Execute(string sql, params (string Name, object Value)[] parameters)
     {
@@ -117,7 +118,7 @@ public sealed class SqliteLedgerStorageTests : IDisposable
     [Fact]
     public void Storage_refuses_a_batch_that_does_not_continue_the_log()
     {
-        var storage = new SqliteLedgerStorage(ConnectionString);
+        var storage = SqlLedgerStorage.Sqlite(ConnectionString["Data Source=".Length..]);
         var leaf = new byte[32];
         storage.Append([new StoredEntry(0, [1], leaf), new StoredEntry(1, [2], leaf)]);
         Assert.Throws<InvalidOperationException>(() => storage.Append([new StoredEntry(3, [3], leaf)]));
