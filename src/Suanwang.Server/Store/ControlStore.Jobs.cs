@@ -125,8 +125,10 @@ public sealed partial class ControlStore
             "UPDATE jobs SET state = @state, updated_at = @at, version = @version, reason = @reason, placement = @placement WHERE id = @id AND version = @expected",
             cancel, ("state", StateName(changed.State)), ("at", Sql.Micros(now)), ("version", changed.Version), ("reason", changed.Reason),
             ("placement", changed.Placement), ("id", job.Id), ("expected", job.Version)).ConfigureAwait(false);
+        // The event carries the placement it records, so the log alone (and the ledger fed from it) says where a job went.
+        var placement = transition.Placement is null ? "" : $$""","placement":{{transition.Placement}}""";
         await AppendEventAsync(connection, transaction, job.Id, transition.EventType, now,
-            $$"""{"state":"{{StateName(changed.State)}}","version":{{changed.Version}},"reason":{{(changed.Reason is null ? "null" : Json.Quote(changed.Reason))}}}""",
+            $$"""{"state":"{{StateName(changed.State)}}","version":{{changed.Version}},"reason":{{(changed.Reason is null ? "null" : Json.Quote(changed.Reason))}}{{placement}}}""",
             cancel).ConfigureAwait(false);
         return changed;
     }

@@ -20,7 +20,11 @@ public sealed partial class ControlStore : IAsyncDisposable
         _dialect = dialect;
         _clock = clock;
         _writer = new GroupCommitWriter(dialect);
+        LedgerStorage = new SqlLedgerStorage(dialect);
     }
+
+    /// <summary>Where the ledger's entries live: this store's database.</summary>
+    internal SqlLedgerStorage LedgerStorage { get; }
 
     /// <summary>Where the store lives.</summary>
     public StoreLocation Location { get; }
@@ -159,6 +163,19 @@ public sealed partial class ControlStore : IAsyncDisposable
             cancel);
 
     // ---- events ------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Events of every stream after a sequence number, oldest first, at most <paramref name="limit"/>, each
+    /// with the tenant of the job it concerns (null for other streams).
+    /// </summary>
+    internal async Task<IReadOnlyList<(StoredEvent Event, string? Tenant)>> EventsAfterAsync(long after, int limit, CancellationToken cancel)
+    {
+        await using var connection = await _dialect.OpenAsync(cancel).ConfigureAwait(false);
+        return await Sql.QueryAsync(connection, null,
+            "SELECT e.seq, e.stream, e.type, e.at, e.data, j.tenant FROM events e LEFT JOIN jobs j ON j.id = e.stream WHERE e.seq > @after ORDER BY e.seq LIMIT @n",
+            r => (new StoredEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), Sql.Instant(r.GetInt64(3)), r.GetString(4)), Sql.Text(r, 5)),
+            cancel, ("after", after), ("n", (long)limit)).ConfigureAwait(false);
+    }
 
     /// <summary>Events of one stream after a sequence number, oldest first, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<StoredEvent>> EventsAsync(string stream, long after, int limit, CancellationToken cancel)
