@@ -29,12 +29,12 @@ internal sealed class Replica : IAsyncDisposable
 
     public SchedulingLoop Loop { get; }
 
-    public static async Task<Replica> StartAsync(StoreLocation location, TimeProvider clock, string holder, double speedUp = 1)
+    public static async Task<Replica> StartAsync(StoreLocation location, TimeProvider clock, string holder, TimeSpan? interval = null)
     {
         var store = await ControlStore.OpenAsync(location, clock, default);
-        var provider = new SimulatedProvider(clock, World.Topology.Pools, speedUp);
+        var provider = new SimulatedProvider(clock, World.Topology.Pools);
         var providers = new ProviderDirectory().Add(provider, World.Topology.Pools.Select(p => p.Id));
-        var options = new SchedulingLoopOptions { Holder = holder, Interval = Interval, LeaseDuration = Lease };
+        var options = new SchedulingLoopOptions { Holder = holder, Interval = interval ?? Interval, LeaseDuration = Lease };
         var loop = new SchedulingLoop(store, World, providers, clock, new ServerMetrics(), options, NullLogger<SchedulingLoop>.Instance);
         return new Replica(store, provider, loop);
     }

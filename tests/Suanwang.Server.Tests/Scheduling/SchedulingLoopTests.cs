@@ -26,9 +26,9 @@ public sealed class SchedulingLoopTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task<Replica> StartAsync(string holder = "replica-a")
+    private async Task<Replica> StartAsync(string holder = "replica-a", TimeSpan? interval = null)
     {
-        var replica = await Replica.StartAsync(Location, _clock, holder);
+        var replica = await Replica.StartAsync(Location, _clock, holder, interval);
         _replicas.Add(replica);
         return replica;
     }
@@ -181,5 +181,33 @@ public sealed class SchedulingLoopTests : IAsyncLifetime
         Assert.Equal(JobState.Running, (await after.JobAsync(late.Id)).State);
         foreach (var job in jobs.Append(late))
             Assert.Single(await after.EventTypesAsync(job.Id), "placed");
+    }
+
+    [Fact]
+    public async Task As_a_hosted_service_a_trigger_runs_a_cycle_at_once_and_stopping_hands_the_lease_over()
+    {
+        // Cycles an hour apart: only the first cycle at start and the trigger can place anything within this test.
+        var server = await StartAsync("replica-a", TimeSpan.FromHours(1));
+        await server.Loop.StartAsync(default);
+        await WaitForAsync(async () => server.Loop.IsLeader);
+        var job = (await server.SubmitAsync(Replica.Spec("triggered")))[0];
+        server.Loop.Trigger();
+        await WaitForAsync(async () => (await server.JobAsync(job.Id)).State == JobState.Placed);
+        await server.Loop.StopAsync(default);
+        Assert.False(server.Loop.IsLeader);
+
+        // The lease was released, so another replica leads at once, without waiting for it to expire.
+        var other = await StartAsync("replica-b");
+        Assert.True((await other.CycleAsync()).Leader);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 20 s");
+            await Task.Delay(20);
+        }
     }
 }
