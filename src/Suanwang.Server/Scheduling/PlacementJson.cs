@@ -48,9 +48,8 @@ internal static class PlacementJson
         }
     }
 
-    /// <summary>The placement with the time its job started running.</summary>
-    public static string WithStart(PlacementDocument placement, DateTimeOffset startedAt) =>
-        JsonSerializer.Serialize(placement with { StartedAt = startedAt }, Json.Options);
+    /// <summary>A stored placement as JSON again (e.g. once it gained its start time).</summary>
+    public static string Write(PlacementDocument placement) => JsonSerializer.Serialize(placement, Json.Options);
 
     /// <summary>Re-reserves the placement's transfers that have not ended by <paramref name="now"/> in <paramref name="calendar"/>.</summary>
     public static void ReserveTransfers(PlacementDocument placement, ReservationCalendar calendar, DateTimeOffset now)

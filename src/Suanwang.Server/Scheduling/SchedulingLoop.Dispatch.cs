@@ -136,9 +136,10 @@ public sealed partial class SchedulingLoop
                 }
             }
             var started = parts.Select(r => r!.StartedAt).Where(t => t is not null).Min();
-            var runningPlacement = job.Job.State == JobState.Placed && started is { } at ? PlacementJson.WithStart(job.Placement, at) : null;
-            foreach (var transition in TaskFold.Transitions(job.Job, state, reason, runningPlacement))
-                changes.Add(new Change(transition, ChangeKind.Fold, job.Job, null, null));
+            var startedPlacement = job.Job.State == JobState.Placed && started is { } at ? job.Placement with { StartedAt = at } : null;
+            var json = startedPlacement is null ? null : PlacementJson.Write(startedPlacement);
+            foreach (var transition in TaskFold.Transitions(job.Job, state, reason, json))
+                changes.Add(new Change(transition, ChangeKind.Fold, job.Job, startedPlacement, null));
             if (state is JobState.Completed or JobState.Failed)
                 leaving.Add(job.Job.Id);
         }

@@ -108,9 +108,12 @@ public sealed partial class SchedulingLoop
                     tally.Placed++;
                     _metrics.PlacementLatency.Observe(Math.Max(0, (result.UpdatedAt - result.SubmittedAt).TotalSeconds));
                     placed.Add(new ActiveJob(result, change.Placement, change.Demand));
+                    _placements[result.Id] = (result.Version, change.Placement);
                     break;
                 case ChangeKind.Fold when result.State == JobState.Running:
                     tally.Started++;
+                    if (change.Placement is not null)
+                        _placements[result.Id] = (result.Version, change.Placement);
                     break;
                 case ChangeKind.Fold when result.State == JobState.Completed:
                     tally.Completed++;
@@ -145,7 +148,21 @@ public sealed partial class SchedulingLoop
     {
         var placed = await ReadJobsAsync(JobState.Placed, int.MaxValue, cancel).ConfigureAwait(false);
         var running = await ReadJobsAsync(JobState.Running, int.MaxValue, cancel).ConfigureAwait(false);
-        return [.. placed.Concat(running).Select(j => new ActiveJob(j, PlacementJson.Read(j.Placement), null))];
+        var active = placed.Concat(running).Select(j => new ActiveJob(j, Placement(j), null)).ToList();
+        var ids = active.Select(a => a.Job.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _placements.Keys.Where(id => !ids.Contains(id)).ToArray())
+            _placements.Remove(gone);
+        return active;
+    }
+
+    /// <summary>The job's stored placement, parsed once per job version (it changes only when the job starts running).</summary>
+    private PlacementDocument? Placement(JobRecord job)
+    {
+        if (_placements.TryGetValue(job.Id, out var known) && known.Version == job.Version)
+            return known.Placement;
+        var placement = PlacementJson.Read(job.Placement);
+        _placements[job.Id] = (job.Version, placement);
+        return placement;
     }
 
     private static string TaskId(string jobId, int part) => $"{jobId}#{part}";

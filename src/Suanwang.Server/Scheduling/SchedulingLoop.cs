@@ -34,6 +34,8 @@ public sealed partial class SchedulingLoop : BackgroundService
     private readonly HashSet<string> _dispatched = new(StringComparer.Ordinal);
     // Pending jobs' specs parsed once: a spec never changes after submission.
     private readonly Dictionary<string, (JobDemand? Demand, string? Error)> _demands = new(StringComparer.Ordinal);
+    // Placed and running jobs' placements parsed once per job version: reading thousands of them every cycle would dominate it.
+    private readonly Dictionary<string, (long Version, PlacementDocument? Placement)> _placements = new(StringComparer.Ordinal);
     private long _cycles;
 
     /// <summary>Creates the loop; it runs once the host starts it, or cycle by cycle through <see cref="RunCycleAsync"/>.</summary>
