@@ -13,6 +13,9 @@ using Prometheus;
 using Suanwang.Core.Measurement;
 using Suanwang.Server.Access;
 using Suanwang.Server.Api;
+using Suanwang.Server.Ledger;
+using Suanwang.Server.Scheduling;
+using LedgerLog = Suanwang.Server.Ledger.Ledger;
 using Suanwang.Server.Store;
 
 namespace Suanwang.Server;
@@ -46,10 +49,18 @@ public static class ServerApp
         services.AddSingleton(settings);
         services.AddSingleton(store);
         services.AddSingleton(clock);
-        services.AddSingleton(DeviceCatalog.LoadEmbedded());
+        var catalog = DeviceCatalog.LoadEmbedded();
+        services.AddSingleton(catalog);
         services.AddSingleton<TrustScores>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<ServerMetrics>();
+        Directory.CreateDirectory(settings.DataDirectory);
+        services.AddSingleton(_ => LedgerSigner.LoadOrCreate(settings.LedgerKeyPath));
+        services.AddSingleton(sp => new LedgerLog(store.LedgerStorage, sp.GetRequiredService<LedgerSigner>(), clock));
+        services.AddSingleton<LedgerFeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerFeeder>());
+        if (settings.Schedule)
+            services.AddSchedulingLoop(ServerWorld.FromPreset(settings.Topology, catalog), speedUp: settings.SpeedUp);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -85,6 +96,7 @@ public static class ServerApp
         app.MapOpenApi();
         app.MapMetrics("/metrics", metrics.Registry).RequireAuthorization(AccessPolicies.Operator);
         JobsApi.Map(app);
+        LedgerApi.Map(app);
         return app;
     }
 

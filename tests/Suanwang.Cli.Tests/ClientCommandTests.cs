@@ -25,7 +25,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         _server = $"http://127.0.0.1:{port}";
-        _app = ServerApp.Build(new ServerSettings(location!, [_server], _directory), _store, TimeProvider.System);
+        _app = ServerApp.Build(new ServerSettings(location!, [_server], _directory, Schedule: false), _store, TimeProvider.System);
         await _app.StartAsync();
     }
 

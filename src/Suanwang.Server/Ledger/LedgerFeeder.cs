@@ -36,9 +36,23 @@ internal sealed class LedgerFeeder(ControlStore store, LedgerLog ledger, TimePro
     };
 
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _oneFeed = new(1, 1); // two feeds reading the same cursor would log events twice
 
     /// <summary>Appends the events logged since the last entry (at most <paramref name="max"/> scanned); returns how many were appended.</summary>
     public async Task<int> FeedOnceAsync(int max, CancellationToken cancel)
+    {
+        await _oneFeed.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            return await FeedAsync(max, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneFeed.Release();
+        }
+    }
+
+    private async Task<int> FeedAsync(int max, CancellationToken cancel)
     {
         if (!await store.TryAcquireLeaseAsync(LeaseName, _holder, TimeSpan.FromSeconds(10), cancel).ConfigureAwait(false))
             return 0;
@@ -102,6 +116,13 @@ internal sealed class LedgerFeeder(ControlStore store, LedgerLog ledger, TimePro
             default:
                 return node;
         }
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _oneFeed.Dispose();
+        base.Dispose();
     }
 
     /// <inheritdoc/>
