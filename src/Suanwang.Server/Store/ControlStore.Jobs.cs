@@ -126,7 +126,8 @@ public sealed partial class ControlStore
             cancel, ("state", StateName(changed.State)), ("at", Sql.Micros(now)), ("version", changed.Version), ("reason", changed.Reason),
             ("placement", changed.Placement), ("id", job.Id), ("expected", job.Version)).ConfigureAwait(false);
         // The event carries the placement it records, so the log alone (and the ledger fed from it) says where a job went.
-        var placement = transition.Placement is null ? "" : $$""","placement":{{transition.Placement}}""";
+        // (Only on placement: later updates of the same placement, such as its start time, would repeat kilobytes per event.)
+        var placement = transition.Placement is null || transition.EventType != "placed" ? "" : $$""","placement":{{transition.Placement}}""";
         await AppendEventAsync(connection, transaction, job.Id, transition.EventType, now,
             $$"""{"state":"{{StateName(changed.State)}}","version":{{changed.Version}},"reason":{{(changed.Reason is null ? "null" : Json.Quote(changed.Reason))}}{{placement}}}""",
             cancel).ConfigureAwait(false);
