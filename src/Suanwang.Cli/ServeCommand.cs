@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Suanwang.Server;
 using Suanwang.Server.Demo;
@@ -77,14 +78,9 @@ internal static class ServeCommand
                 }
                 console.Output.WriteLine($"listening on {string.Join(", ", settings.Urls)}; Ctrl-C stops");
                 console.Output.Flush();
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancel).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                // The host turns SIGINT and SIGTERM into a graceful stop; the command line's own token is a second way in.
+                using (cancel.Register(() => app.Lifetime.StopApplication()))
+                    await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
                 console.Output.WriteLine("stopped");
             }
         }
