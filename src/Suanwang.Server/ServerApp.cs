@@ -59,8 +59,11 @@ public static class ServerApp
         services.AddSingleton(sp => new LedgerLog(store.LedgerStorage, sp.GetRequiredService<LedgerSigner>(), clock));
         services.AddSingleton<LedgerFeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerFeeder>());
+        var world = ServerWorld.FromPreset(settings.Topology, catalog);
+        services.AddSingleton(world);
+        services.AddSingleton<Registry>();
         if (settings.Schedule)
-            services.AddSchedulingLoop(ServerWorld.FromPreset(settings.Topology, catalog), speedUp: settings.SpeedUp);
+            services.AddSchedulingLoop(world, speedUp: settings.SpeedUp);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -97,6 +100,7 @@ public static class ServerApp
         app.MapMetrics("/metrics", metrics.Registry).RequireAuthorization(AccessPolicies.Operator);
         JobsApi.Map(app);
         LedgerApi.Map(app);
+        RegistryApi.Map(app);
         return app;
     }
 

@@ -40,7 +40,7 @@ public sealed partial class SchedulingLoop : BackgroundService
 
     /// <summary>Creates the loop; it runs once the host starts it, or cycle by cycle through <see cref="RunCycleAsync"/>.</summary>
     public SchedulingLoop(ControlStore store, ServerWorld world, ProviderDirectory providers, TimeProvider clock, ServerMetrics metrics,
-        SchedulingLoopOptions options, ILogger<SchedulingLoop> logger)
+        SchedulingLoopOptions options, ILogger<SchedulingLoop> logger, Registry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(world);
@@ -56,7 +56,10 @@ public sealed partial class SchedulingLoop : BackgroundService
         _metrics = metrics;
         _options = options;
         _logger = logger;
+        _registry = registry;
     }
+
+    private readonly Registry? _registry;
 
     /// <summary>Whether this replica held the lease in its last cycle.</summary>
     public bool IsLeader { get; private set; }
@@ -182,6 +185,12 @@ public sealed partial class SchedulingLoop : BackgroundService
         var leaving = await FoldReportsAsync(active, changes, cancel).ConfigureAwait(false);
         var holding = active.Where(a => a.Placement is not null && !leaving.Contains(a.Job.Id)).ToList();
         var downSites = await DownSitesAsync(cancel).ConfigureAwait(false);
+        if (_registry is not null)
+        {
+            // What providers and tenants registered through the API: datasets, and sites whose pools all report down.
+            _world.UseDatasets(await _registry.DatasetsAsync(cancel).ConfigureAwait(false));
+            downSites = [.. downSites.Union(await _registry.DownSitesAsync(cancel).ConfigureAwait(false)).Order(StringComparer.Ordinal)];
+        }
         PlanAndDecide(holding, pending, downSites, start, changes, tally);
         if (_clock.GetUtcNow() >= leaseUntil)
         {

@@ -15,7 +15,7 @@ namespace Suanwang.Server.Scheduling;
 /// </summary>
 public sealed class ServerWorld
 {
-    private readonly SchedulingSnapshot _base;
+    private volatile WorldState _state;
 
     /// <summary>A world of these parts.</summary>
     public ServerWorld(Topology topology, DeviceCatalog catalog, IEnumerable<Dataset> datasets)
@@ -25,8 +25,8 @@ public sealed class ServerWorld
         ArgumentNullException.ThrowIfNull(datasets);
         Topology = topology;
         Catalog = catalog;
-        Datasets = [.. datasets];
-        _base = new SchedulingSnapshot(topology, catalog, Datasets, []);
+        ImmutableArray<Dataset> initial = [.. datasets];
+        _state = new WorldState(initial, new SchedulingSnapshot(topology, catalog, initial, []));
     }
 
     /// <summary>The world of a built-in topology preset (e.g. <c>china-national</c>) with no datasets.</summary>
@@ -47,9 +47,26 @@ public sealed class ServerWorld
     public DeviceCatalog Catalog { get; }
 
     /// <summary>Datasets and their replicas.</summary>
-    public ImmutableArray<Dataset> Datasets { get; }
+    public ImmutableArray<Dataset> Datasets => _state.Datasets;
+
+    /// <summary>
+    /// Plans from now on with <paramref name="datasets"/> (registered through the API); nothing changes when
+    /// they are the ones in use. Snapshots already taken keep the datasets they were taken with.
+    /// </summary>
+    public void UseDatasets(IEnumerable<Dataset> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        ImmutableArray<Dataset> next = [.. datasets.OrderBy(d => d.Id, StringComparer.Ordinal)];
+        var current = _state;
+        if (current.Datasets.SequenceEqual(next))
+            return;
+        // A new base: the memo of the old one assumed the old datasets.
+        _state = new WorldState(next, new SchedulingSnapshot(Topology, Catalog, next, []));
+    }
 
     /// <summary>A snapshot of this world in the given state.</summary>
     public SchedulingSnapshot Snapshot(IEnumerable<RunningAllocation> running, ReservationCalendar calendar, IEnumerable<string> downSites, long version) =>
-        _base.Next(running, calendar, downSites, version);
+        _state.Base.Next(running, calendar, downSites, version);
+
+    private sealed record WorldState(ImmutableArray<Dataset> Datasets, SchedulingSnapshot Base);
 }

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Suanwang.Server.Scheduling;
+using Suanwang.Server.Store;
+using static Suanwang.Server.Tests.Api.JobsApiTests;
+
+namespace Suanwang.Server.Tests.Api;
+
+public sealed class RegistryApiTests
+{
+    private static async Task<string> ProviderOf(HttpClient client, string site) =>
+        (await Body(await client.GetAsync($"/v1/sites/{site}"))).GetProperty("provider").GetString()!;
+
+    [Fact]
+    public async Task The_network_is_readable_and_only_a_pools_provider_heartbeats_it()
+    {
+        await using var api = await TestApi.StartAsync();
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+        Assert.Equal(40, (await Body(await tenant.GetAsync("/v1/sites"))).GetArrayLength());
+        Assert.Equal(99, (await Body(await tenant.GetAsync("/v1/links"))).GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.GetAsync("/v1/sites/atlantis")).StatusCode);
+
+        var owner = await ProviderOf(tenant, "zhangjiakou-hub");
+        var provider = await api.ClientAsync(Role.Provider, owner);
+        var stranger = await api.ClientAsync(Role.Provider, owner + "-not");
+        var beat = await provider.PostAsync("/v1/heartbeats/zhangjiakou-hub/ai", Json("""{"free_nodes": 12, "health": "ok"}"""));
+        Assert.Equal(HttpStatusCode.OK, beat.StatusCode);
+        var pool = await Body(await provider.GetAsync("/v1/pools/zhangjiakou-hub/ai"));
+        Assert.Equal(12, pool.GetProperty("heartbeat").GetProperty("free_nodes").GetInt32());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync("/v1/heartbeats/zhangjiakou-hub/ai", Json("""{"free_nodes": 1, "health": "ok"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync("/v1/pools/zhangjiakou-hub/ai")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsync("/v1/heartbeats/zhangjiakou-hub/ai", Json("""{"free_nodes": 1, "health": "ok"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await provider.PostAsync("/v1/heartbeats/zhangjiakou-hub/ai", Json("""{"free_nodes": 1, "health": "sleepy"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await provider.PostAsync("/v1/heartbeats/zhangjiakou-hub/ai", Json("""{"free_nodes": 100000, "health": "ok"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await provider.PostAsync("/v1/heartbeats/zhangjiakou-hub/ai", Json("""{"free_nodes": 1, "health": "ok", "colour": 3}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await provider.PostAsync("/v1/heartbeats/zhangjiakou-hub/ai", Json("""{"free_nodes": "1", "health": "ok"}"""))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await provider.PostAsync("/v1/links/probes", Json("""{"from": "Beijing", "to": "Zhangjiakou", "latency_ms": 1.9, "bandwidth": "80Gbps"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await provider.PostAsync("/v1/links/probes", Json("""{"from": "Beijing", "to": "Lhasa-nowhere", "latency_ms": 1.9}"""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Datasets_belong_to_their_tenant()
+    {
+        await using var api = await TestApi.StartAsync();
+        var a = await api.ClientAsync(Role.Tenant, "tenant-a");
+        var b = await api.ClientAsync(Role.Tenant, "tenant-b");
+        var put = await a.PutAsync("/v1/datasets/corpus-zh", Json("""{"size": "40TB", "replicas": ["qingpu-hub"], "jurisdictions": ["CN"]}"""));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await a.PutAsync("/v1/datasets/corpus-zh", Json("""{"size": "41TB", "replicas": ["qingpu-hub", "zhongwei-hub"]}"""))).StatusCode);
+        Assert.Equal("41TB", (await Body(await a.GetAsync("/v1/datasets/corpus-zh"))).GetProperty("dataset").GetProperty("size").GetString());
+        Assert.Single((await Body(await a.GetAsync("/v1/datasets"))).EnumerateArray());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/v1/datasets/corpus-zh")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/v1/datasets/no-such")).StatusCode);
+        Assert.Empty((await Body(await b.GetAsync("/v1/datasets"))).EnumerateArray());
+        Assert.Equal(HttpStatusCode.Conflict, (await b.PutAsync("/v1/datasets/corpus-zh", Json("""{"size": "1GB", "replicas": ["qingpu-hub"]}"""))).StatusCode);
+
+        var bad = await a.PutAsync("/v1/datasets/bad", Json("""{"size": "-4TB", "replicas": ["atlantis"], "jurisdictions": ["cn"]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(3, (await Body(bad)).GetProperty("errors").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Tenants_and_providers_are_the_operators_to_register()
+    {
+        await using var api = await TestApi.StartAsync();
+        var op = await api.ClientAsync(Role.Operator, "ops");
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+        Assert.Equal(HttpStatusCode.OK, (await op.PutAsync("/v1/tenants/acme", Json("""{"display_name": "Acme Genomics"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await op.PutAsync("/v1/providers/p-east", Json("""{"display_name": "East Cloud"}"""))).StatusCode);
+        Assert.Single((await Body(await op.GetAsync("/v1/tenants"))).EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PutAsync("/v1/tenants/acme", Json("""{"display_name": "Mine"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.GetAsync("/v1/providers")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_loop_plans_with_registered_datasets_and_avoids_sites_whose_pools_report_down()
+    {
+        await using var api = await TestApi.StartAsync(schedule: true);
+        var loop = api.Services.GetRequiredService<SchedulingLoop>();
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+        var withInput = JsonJob("reads-corpus").Replace("\"duration\":\"30m\"", "\"duration\":\"30m\",\"inputs\":[{\"dataset\":\"corpus\"}]", StringComparison.Ordinal);
+
+        var early = (await Body(await tenant.PostAsync("/v1/jobs", Json(withInput)))).GetProperty("id").GetString()!;
+        await loop.RunCycleAsync(default);
+        var waiting = await Body(await tenant.GetAsync($"/v1/jobs/{early}"));
+        Assert.Equal("pending", waiting.GetProperty("state").GetString());
+        Assert.Contains("corpus", waiting.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Created, (await tenant.PutAsync("/v1/datasets/corpus", Json("""{"size": "100MB", "replicas": ["tianfu-hub", "zhongwei-hub"]}"""))).StatusCode);
+        await loop.RunCycleAsync(default);
+        Assert.NotEqual("pending", (await Body(await tenant.GetAsync($"/v1/jobs/{early}"))).GetProperty("state").GetString());
+
+        // Every pool of tianfu-hub reports down: the next job with the same input runs elsewhere, reading the other
+        // replica (a down site serves no data either: with tianfu-hub the only replica the job would be unschedulable).
+        var owner = await ProviderOf(tenant, "tianfu-hub");
+        var provider = await api.ClientAsync(Role.Provider, owner);
+        foreach (var pool in (await Body(await tenant.GetAsync("/v1/sites/tianfu-hub"))).GetProperty("pools").EnumerateArray())
+            Assert.Equal(HttpStatusCode.OK, (await provider.PostAsync($"/v1/heartbeats/{pool.GetString()}", Json("""{"free_nodes": 0, "health": "down"}"""))).StatusCode);
+        var later = (await Body(await tenant.PostAsync("/v1/jobs", Json(withInput.Replace("reads-corpus", "reads-again", StringComparison.Ordinal))))).GetProperty("id").GetString()!;
+        await loop.RunCycleAsync(default);
+        var placed = await Body(await tenant.GetAsync($"/v1/jobs/{later}"));
+        Assert.True(placed.GetProperty("state").GetString() == "placed", placed.ToString());
+        Assert.NotEqual("tianfu-hub", placed.GetProperty("placement").GetProperty("site").GetString());
+        Assert.All(placed.GetProperty("placement").GetProperty("transfers").EnumerateArray(),
+            t => Assert.NotEqual("tianfu-hub", t.GetProperty("from_site").GetString()));
+    }
+}
