@@ -27,12 +27,13 @@ public sealed partial class ControlStore
                     continue;
                 }
                 var record = new JobRecord(NewJobId(), job.Tenant, job.Name, JobState.Pending, job.Priority, job.Spec, now, now, 1, null, null);
+                // The job and its event in one command: one round trip on PostgreSQL.
                 await Sql.ExecuteAsync(c, t,
-                    $"INSERT INTO jobs ({JobColumns}, idempotency_key) VALUES (@id, @tenant, @name, @state, @priority, @spec, @at, @at, 1, NULL, NULL, @key)",
+                    $"INSERT INTO jobs ({JobColumns}, idempotency_key) VALUES (@id, @tenant, @name, @state, @priority, @spec, @at, @at, 1, NULL, NULL, @key); "
+                    + "INSERT INTO events (stream, type, at, data) VALUES (@id, 'submitted', @at, @data)",
                     ct, ("id", record.Id), ("tenant", record.Tenant), ("name", record.Name), ("state", StateName(JobState.Pending)),
-                    ("priority", record.Priority), ("spec", record.Spec), ("at", Sql.Micros(now)), ("key", job.IdempotencyKey)).ConfigureAwait(false);
-                await AppendEventAsync(c, t, record.Id, "submitted", now,
-                    $$"""{"tenant":{{Json.Quote(record.Tenant)}},"name":{{Json.Quote(record.Name)}}}""", ct).ConfigureAwait(false);
+                    ("priority", record.Priority), ("spec", record.Spec), ("at", Sql.Micros(now)), ("key", job.IdempotencyKey),
+                    ("data", $$"""{"tenant":{{Json.Quote(record.Tenant)}},"name":{{Json.Quote(record.Name)}}}""")).ConfigureAwait(false);
                 records.Add(record);
             }
             return records;

@@ -8,10 +8,11 @@ internal delegate Task<object?> WriteWork(DbConnection connection, DbTransaction
 
 /// <summary>
 /// Group commit: every write of the process goes through one connection and one loop that takes all
-/// the writes waiting at that moment (up to <see cref="MaxBatch"/>), runs each inside its own savepoint
-/// of one transaction, commits once — one fsync for the lot — and only then completes their tasks.
-/// A write that fails rolls back to its savepoint and fails alone; the others commit. A failed commit
-/// fails every write of the batch, so nothing is ever acknowledged that is not durable.
+/// the writes waiting at that moment (up to <see cref="MaxBatch"/>), runs them in one transaction,
+/// commits once — one fsync for the lot — and only then completes their tasks. A write that fails makes
+/// the batch run again with a savepoint per write, so it fails alone and the others commit. A failed
+/// commit fails every write of the batch, so nothing is ever acknowledged that is not durable. A write
+/// must therefore be safe to run twice (it only touches the database, which the rollback restores).
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -87,6 +88,41 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private async Task CommitAsync(DbConnection connection, List<Pending> batch)
     {
+        // Fast path: the whole batch in one transaction without savepoints (each savepoint is a statement,
+        // and a round trip on PostgreSQL). Writes rarely fail; when one does, the transaction is rolled back
+        // and the batch runs again with a savepoint per write, so the failure stays its own.
+        var results = new object?[batch.Count];
+        var failed = false;
+        await using (var transaction = await connection.BeginTransactionAsync(_stop.Token).ConfigureAwait(false))
+        {
+            for (var i = 0; i < batch.Count && !failed; i++)
+            {
+                try
+                {
+                    results[i] = await batch[i].Work(connection, transaction, _stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is DbException or StoreConflictException)
+                {
+                    failed = true;
+                }
+            }
+            if (failed)
+                await transaction.RollbackAsync(_stop.Token).ConfigureAwait(false);
+            else
+                await transaction.CommitAsync(_stop.Token).ConfigureAwait(false);
+        }
+        if (failed)
+        {
+            await CommitOneByOneAsync(connection, batch).ConfigureAwait(false);
+            return;
+        }
+        Interlocked.Increment(ref _commits);
+        for (var i = 0; i < batch.Count; i++)
+            batch[i].Done.TrySetResult(results[i]);
+    }
+
+    private async Task CommitOneByOneAsync(DbConnection connection, List<Pending> batch)
+    {
         var results = new object?[batch.Count];
         var failures = new Exception?[batch.Count];
         await using (var transaction = await connection.BeginTransactionAsync(_stop.Token).ConfigureAwait(false))
@@ -99,13 +135,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     results[i] = await batch[i].Work(connection, transaction, _stop.Token).ConfigureAwait(false);
                     await Sql.ExecuteAsync(connection, transaction, "RELEASE SAVEPOINT write", _stop.Token).ConfigureAwait(false);
                 }
-                catch (DbException ex)
-                {
-                    failures[i] = ex;
-                    await Sql.ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT write", _stop.Token).ConfigureAwait(false);
-                    await Sql.ExecuteAsync(connection, transaction, "RELEASE SAVEPOINT write", _stop.Token).ConfigureAwait(false);
-                }
-                catch (StoreConflictException ex)
+                catch (Exception ex) when (ex is DbException or StoreConflictException)
                 {
                     failures[i] = ex;
                     await Sql.ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT write", _stop.Token).ConfigureAwait(false);

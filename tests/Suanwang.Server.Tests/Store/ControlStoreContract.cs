@@ -123,6 +123,31 @@ public abstract class ControlStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_write_fails_alone_in_its_batch()
+    {
+        var store = await Open();
+        // Fifty writers race to create the same object (only one can), while fifty submissions go in the same batches.
+        var creates = Enumerable.Range(0, 50).Select(i => store.PutObjectAsync("datasets", "contested", "acme", $$"""{"n":{{i}}}""", expectedVersion: 0, default)).ToArray();
+        var submissions = Enumerable.Range(0, 50).Select(i => store.SubmitAsync([Job("acme", $"beside-{i}")], default)).ToArray();
+        await Task.WhenAll(submissions);
+        var outcomes = await Task.WhenAll(creates.Select(async c =>
+        {
+            try
+            {
+                await c;
+                return true;
+            }
+            catch (StoreConflictException)
+            {
+                return false;
+            }
+        }));
+        Assert.Equal(1, outcomes.Count(created => created));
+        Assert.Equal(50, (await store.ListJobsAsync(new JobQuery("acme", null, null, 100), default)).Jobs.Count);
+        Assert.Equal(1, (await store.FindObjectAsync("datasets", "contested", default))!.Version);
+    }
+
+    [Fact]
     public async Task A_lease_has_one_holder_until_it_expires()
     {
         var store = await Open();
