@@ -10,10 +10,15 @@ namespace Suanwang.Server;
 /// What providers and tenants registered through the API, as the scheduling loop needs it: datasets and
 /// their replicas (so jobs can name them as inputs), and sites that are down because every one of their
 /// pools reports <c>down</c> in its last heartbeat. Stored as objects of kinds <c>datasets</c> and
-/// <c>heartbeats</c>; bodies are the API's documents.
+/// <c>heartbeats</c>; bodies are the API's documents. Each tenant has its own dataset namespace: a
+/// dataset is stored and planned as <c>tenant/id</c>, so two tenants may use the same name and one
+/// cannot learn that another's exists.
 /// </summary>
 public sealed class Registry(ControlStore store, ServerWorld world)
 {
+    /// <summary>The store and world id of a tenant's dataset.</summary>
+    public static string QualifiedDataset(string tenant, string id) => $"{tenant}/{id}";
+
     /// <summary>The most registered objects of one kind read per cycle.</summary>
     public const int MaxObjects = 100_000;
 
@@ -21,7 +26,7 @@ public sealed class Registry(ControlStore store, ServerWorld world)
     public async Task<IReadOnlyList<Dataset>> DatasetsAsync(CancellationToken cancel)
     {
         var stored = await store.ListObjectsAsync("datasets", null, null, MaxObjects, cancel).ConfigureAwait(false);
-        return [.. stored.Select(o => DatasetDocument.ToDataset(o.Id, o.Owner!, o.Body))];
+        return [.. stored.Select(o => DatasetDocument.ToDataset(o.Id, o.Owner!, o.Body))]; // ids are already tenant/id
     }
 
     /// <summary>Sites of the world all of whose pools report <c>down</c>.</summary>

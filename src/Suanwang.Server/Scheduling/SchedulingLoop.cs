@@ -232,8 +232,9 @@ public sealed partial class SchedulingLoop : BackgroundService
         if (_demands.TryGetValue(job.Id, out var known))
             return known;
         var read = JobSpecReader.Read(job.Spec, "job.json");
+        // Datasets live in their tenant's namespace ("tenant/id" in the world), so a job's inputs are its tenant's datasets.
         var parsed = read.IsValid && read.Jobs.Length == 1
-            ? (read.Jobs[0].Demand, (string?)null)
+            ? (read.Jobs[0].Demand with { Inputs = [.. read.Jobs[0].Demand.Inputs.Select(input => Registry.QualifiedDataset(job.Tenant, input))] }, (string?)null)
             : ((JobDemand?)null, $"the stored spec cannot be read: {string.Join("; ", read.Errors.Select(e => e.ToString()))}");
         if (job.State == JobState.Pending)
             _demands[job.Id] = parsed;

@@ -57,7 +57,11 @@ public sealed class RegistryApiTests
         Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/v1/datasets/corpus-zh")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/v1/datasets/no-such")).StatusCode);
         Assert.Empty((await Body(await b.GetAsync("/v1/datasets"))).EnumerateArray());
-        Assert.Equal(HttpStatusCode.Conflict, (await b.PutAsync("/v1/datasets/corpus-zh", Json("""{"size": "1GB", "replicas": ["qingpu-hub"]}"""))).StatusCode);
+        // Each tenant names its own datasets: b's corpus-zh is another dataset, and its creation reveals nothing about a's.
+        Assert.Equal(HttpStatusCode.Created, (await b.PutAsync("/v1/datasets/corpus-zh", Json("""{"size": "1GB", "replicas": ["qingpu-hub"]}"""))).StatusCode);
+        Assert.Equal("1GB", (await Body(await b.GetAsync("/v1/datasets/corpus-zh"))).GetProperty("dataset").GetProperty("size").GetString());
+        Assert.Equal("41TB", (await Body(await a.GetAsync("/v1/datasets/corpus-zh"))).GetProperty("dataset").GetProperty("size").GetString());
+        Assert.Equal("corpus-zh", (await Body(await a.GetAsync("/v1/datasets")))[0].GetProperty("id").GetString());
 
         var bad = await a.PutAsync("/v1/datasets/bad", Json("""{"size": "-4TB", "replicas": ["atlantis"], "jurisdictions": ["cn"]}"""));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
