@@ -6,12 +6,16 @@ using static Suanwang.Server.Tests.Api.JobsApiTests;
 
 namespace Suanwang.Server.Tests.Api;
 
-public sealed class AccessTests
+/// <summary>The API on real SQLite; <see cref="PostgresAccessTests"/> runs the same tests on a real PostgreSQL.</summary>
+public class AccessTests
 {
+    /// <summary>Starts the API under test.</summary>
+    protected virtual Task<TestApi> Start(int requestsPerSecond = 20_000, int burst = 20_000) => TestApi.StartAsync(requestsPerSecond, burst);
+
     [Fact]
     public async Task Only_healthz_answers_without_a_token()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var anonymous = api.Anonymous();
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
         foreach (var path in new[] { "/v1/jobs", "/metrics", "/openapi/v1.json", "/v1/jobs/j-1" })
@@ -25,7 +29,7 @@ public sealed class AccessTests
     [Fact]
     public async Task Tenant_b_cannot_read_list_cancel_or_infer_tenant_a_jobs()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var a = await api.ClientAsync(Role.Tenant, "tenant-a");
         var b = await api.ClientAsync(Role.Tenant, "tenant-b");
         var id = (await Body(await a.PostAsync("/v1/jobs", Json(JsonJob("secret"))))).GetProperty("id").GetString()!;
@@ -54,7 +58,7 @@ public sealed class AccessTests
     [Fact]
     public async Task Roles_are_enforced()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var provider = await api.ClientAsync(Role.Provider, "p-east");
         var tenant = await api.ClientAsync(Role.Tenant, "acme");
         var op = await api.ClientAsync(Role.Operator, "ops");
@@ -72,7 +76,7 @@ public sealed class AccessTests
     [Fact]
     public async Task Failed_authentications_block_the_client_until_trust_recovers()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var good = await api.ClientAsync(Role.Tenant, "acme");
         var (forged, _) = ApiToken.Create(Role.Operator, "ops", api.Clock.GetUtcNow()); // never stored
         var bad = api.Anonymous();
@@ -92,7 +96,7 @@ public sealed class AccessTests
     [Fact]
     public async Task A_principal_over_its_rate_gets_429()
     {
-        await using var api = await TestApi.StartAsync(requestsPerSecond: 10, burst: 5);
+        await using var api = await Start(requestsPerSecond: 10, burst: 5);
         var acme = await api.ClientAsync(Role.Tenant, "acme");
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 8; i++)
@@ -100,4 +104,13 @@ public sealed class AccessTests
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
     }
+}
+
+/// <summary>The same API tests on a real PostgreSQL server.</summary>
+[Collection(PostgresGroup.Name)]
+public sealed class PostgresAccessTests(PostgresServer server) : AccessTests
+{
+    /// <inheritdoc/>
+    protected override async Task<TestApi> Start(int requestsPerSecond = 20_000, int burst = 20_000) =>
+        await TestApi.StartAsync(requestsPerSecond, burst, location: new StoreLocation(StoreKind.Postgres, await server.NewDatabaseAsync()));
 }

@@ -6,8 +6,12 @@ using Suanwang.Server.Store;
 
 namespace Suanwang.Server.Tests.Api;
 
-public sealed class JobsApiTests
+/// <summary>The API on real SQLite; <see cref="PostgresJobsApiTests"/> runs the same tests on a real PostgreSQL.</summary>
+public class JobsApiTests
 {
+    /// <summary>Starts the API under test.</summary>
+    protected virtual Task<TestApi> Start(int requestsPerSecond = 20_000, int burst = 20_000) => TestApi.StartAsync(requestsPerSecond, burst);
+
     internal const string YamlJob = """
         apiVersion: suanwang/v1
         kind: Job
@@ -28,7 +32,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task A_tenant_submits_yaml_and_json_then_gets_lists_and_cancels()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var acme = await api.ClientAsync(Role.Tenant, "acme");
 
         var yaml = await acme.PostAsync("/v1/jobs", new StringContent(YamlJob, Encoding.UTF8, "application/yaml"));
@@ -64,7 +68,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task A_batch_is_accepted_whole_or_refused_whole()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var acme = await api.ClientAsync(Role.Tenant, "acme");
         var good = await acme.PostAsync("/v1/jobs", Json($"[{JsonJob("a")},{JsonJob("b")},{JsonJob("c")}]"));
         Assert.Equal(HttpStatusCode.Created, good.StatusCode);
@@ -82,7 +86,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task The_same_idempotency_key_gives_the_same_job()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var acme = await api.ClientAsync(Role.Tenant, "acme");
         async Task<string> Submit()
         {
@@ -97,7 +101,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task Bad_requests_get_precise_problem_details()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var acme = await api.ClientAsync(Role.Tenant, "acme");
         var op = await api.ClientAsync(Role.Operator, "ops");
         async Task Expect(HttpStatusCode status, HttpResponseMessage response, string detailPart)
@@ -128,7 +132,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task An_operator_submits_for_a_named_tenant_and_sees_every_tenant()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var op = await api.ClientAsync(Role.Operator, "ops");
         var acme = await api.ClientAsync(Role.Tenant, "acme");
         Assert.Equal(HttpStatusCode.Created, (await op.PostAsync("/v1/jobs?tenant=zeta", Json(JsonJob("z")))).StatusCode);
@@ -140,7 +144,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task The_event_stream_sends_past_events_and_ends_when_the_job_finishes()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await Start();
         var acme = await api.ClientAsync(Role.Tenant, "acme");
         var id = (await Body(await acme.PostAsync("/v1/jobs", Json(JsonJob("s"))))).GetProperty("id").GetString()!;
         await acme.PostAsync($"/v1/jobs/{id}/cancel", null);
@@ -152,4 +156,13 @@ public sealed class JobsApiTests
         Assert.Contains("event: submitted", text, StringComparison.Ordinal);
         Assert.Contains("event: cancelled", text, StringComparison.Ordinal);
     }
+}
+
+/// <summary>The same API tests on a real PostgreSQL server.</summary>
+[Collection(PostgresGroup.Name)]
+public sealed class PostgresJobsApiTests(PostgresServer server) : JobsApiTests
+{
+    /// <inheritdoc/>
+    protected override async Task<TestApi> Start(int requestsPerSecond = 20_000, int burst = 20_000) =>
+        await TestApi.StartAsync(requestsPerSecond, burst, location: new StoreLocation(StoreKind.Postgres, await server.NewDatabaseAsync()));
 }
