@@ -80,6 +80,7 @@ internal static class JobsApi
         var submissions = read.Jobs.Select((job, i) => new NewJob(tenant, job.Demand.Name, SpecEnums.Name(job.Demand.Priority),
             SpecJson.Write(nodes[i], "tenant", "submit"), key.Length == 0 ? null : isBatch ? $"{key}#{i}" : key)).ToArray();
         var records = await store.SubmitAsync(submissions, context.RequestAborted).ConfigureAwait(false);
+        context.RequestServices.GetRequiredService<ServerMetrics>().Submissions.Inc(records.Count);
         context.RequestServices.GetService<SchedulingLoop>()?.Trigger(); // plan now rather than at the next tick
         if (!isBatch)
             return TypedResults.Json(JobView.From(records[0]), Json.Options, statusCode: StatusCodes.Status201Created);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Suanwang.Core.Measurement;
 using Suanwang.Core.Model;
 using Suanwang.Server.Access;
 using Suanwang.Server.Scheduling;
@@ -24,6 +25,7 @@ internal static class RegistryApi
         v1.MapGet("/sites", (ServerWorld world) => TypedResults.Json(world.Topology.Sites.Select(SiteView).ToArray(), Json.Options));
         v1.MapGet("/sites/{id}", (string id, HttpContext context, ServerWorld world) =>
             world.Topology.FindSite(id) is { } site ? TypedResults.Json(SiteView(site), Json.Options) : Problems.NotFound(context, "site", id));
+        v1.MapPut("/sites/{id}", PutSite).RequireAuthorization(AccessPolicies.ProviderOrOperator);
         v1.MapGet("/pools/{**id}", Pool);
         v1.MapPost("/heartbeats/{**pool}", Heartbeat).RequireAuthorization(AccessPolicies.ProviderOrOperator);
         v1.MapGet("/links", (ServerWorld world) => TypedResults.Json(world.Topology.Network.Links.Select(l => new
@@ -45,6 +47,35 @@ internal static class RegistryApi
         id = site.Id, tier = site.Tier.ToString().ToLowerInvariant(), jurisdiction = site.Jurisdiction, provider = site.ProviderId,
         point_of_presence = site.AttachedTo, pools = site.Pools.Select(p => p.Id).ToArray(),
     };
+
+    private static async Task<IResult> PutSite(string id, HttpContext context, ServerWorld world, ControlStore store, Registry registry, DeviceCatalog catalog)
+    {
+        var caller = Caller.From(context.User);
+        if (context.Request.ContentType?.Split(';')[0].Trim() is not "application/json")
+            return Problems.Result(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", "send the site as application/json");
+        var (text, problem) = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        var (site, errors) = SiteDocuments.Read(text!);
+        if (site is null)
+            return Problems.BadRequest(context, $"the site has {errors.Count} error(s)", new Dictionary<string, object?> { ["errors"] = errors });
+        if (site.Id != id)
+            return Problems.BadRequest(context, $"the document's id '{site.Id}' is not the one in the path ('{id}')");
+        if (!caller.IsOperator && site.ProviderId != caller.Subject)
+            return Problems.Result(context, StatusCodes.Status403Forbidden, "Forbidden", $"a provider registers its own sites: provider must be '{caller.Subject}'");
+        if (world.Topology.FindSite(id) is { } existing && existing.ProviderId != site.ProviderId && !caller.IsOperator)
+            return Problems.Result(context, StatusCodes.Status403Forbidden, "Forbidden", $"site '{id}' belongs to another provider");
+        var registered = (await registry.SitesAsync(context.RequestAborted).ConfigureAwait(false)).Where(s => s.Id != id).Append(site).ToList();
+        var (_, problems) = SiteDocuments.Merge(world.Preset, registered, catalog);
+        if (problems.Count > 0)
+            return Problems.BadRequest(context, $"the site does not fit the network: {problems.Count} problem(s)", new Dictionary<string, object?> { ["errors"] = problems });
+        var previous = await store.FindObjectAsync("sites", id, context.RequestAborted).ConfigureAwait(false);
+        if (previous is not null && previous.Owner != site.ProviderId && !caller.IsOperator)
+            return Problems.Result(context, StatusCodes.Status403Forbidden, "Forbidden", $"site '{id}' belongs to another provider");
+        await store.PutObjectAsync("sites", id, previous?.Owner ?? site.ProviderId, text!, null, context.RequestAborted).ConfigureAwait(false);
+        world.UseRegistry(await registry.DatasetsAsync(context.RequestAborted).ConfigureAwait(false), registered);
+        return TypedResults.Json(SiteView(world.Topology.FindSite(id)!), Json.Options, statusCode: previous is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
 
     private static async Task<IResult> Pool(string id, HttpContext context, ServerWorld world, ControlStore store, TrustScores trust)
     {

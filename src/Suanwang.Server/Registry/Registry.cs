@@ -29,6 +29,13 @@ public sealed class Registry(ControlStore store, ServerWorld world)
         return [.. stored.Select(o => DatasetDocument.ToDataset(o.Id, o.Owner!, o.Body))]; // ids are already tenant/id
     }
 
+    /// <summary>Every site registered through the API.</summary>
+    public async Task<IReadOnlyList<Site>> SitesAsync(CancellationToken cancel)
+    {
+        var stored = await store.ListObjectsAsync("sites", null, null, MaxObjects, cancel).ConfigureAwait(false);
+        return [.. stored.Select(o => SiteDocuments.Read(o.Body).Site).OfType<Site>()];
+    }
+
     /// <summary>Sites of the world all of whose pools report <c>down</c>.</summary>
     public async Task<IReadOnlyList<string>> DownSitesAsync(CancellationToken cancel)
     {

@@ -188,8 +188,10 @@ public sealed partial class SchedulingLoop : BackgroundService
         if (_registry is not null)
         {
             // What providers and tenants registered through the API: datasets, and sites whose pools all report down.
-            _world.UseDatasets(await _registry.DatasetsAsync(cancel).ConfigureAwait(false));
-            downSites = [.. downSites.Union(await _registry.DownSitesAsync(cancel).ConfigureAwait(false)).Order(StringComparer.Ordinal)];
+            _world.UseRegistry(await _registry.DatasetsAsync(cancel).ConfigureAwait(false), await _registry.SitesAsync(cancel).ConfigureAwait(false));
+            // A site with a pool no adapter runs cannot take work yet (its provider's adapter has not attached): down for planning.
+            var unattached = _world.Topology.Sites.Where(site => site.Pools.Any(pool => _providers.For(pool.Id) is null)).Select(site => site.Id);
+            downSites = [.. downSites.Union(await _registry.DownSitesAsync(cancel).ConfigureAwait(false)).Union(unattached).Order(StringComparer.Ordinal)];
         }
         PlanAndDecide(holding, pending, downSites, start, changes, tally);
         if (_clock.GetUtcNow() >= leaseUntil)

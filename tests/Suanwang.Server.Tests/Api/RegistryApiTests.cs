@@ -114,3 +114,45 @@ public sealed class RegistryApiTests
             t => Assert.NotEqual("tianfu-hub", t.GetProperty("from_site").GetString()));
     }
 }
+
+public sealed class SiteRegistrationTests
+{
+    private const string NewSite = """
+        {"id": "sg-edge", "at": "Beijing", "tier": "edge", "jurisdiction": "SG", "provider": "p-new",
+         "pools": [{"id": "sg-edge/cpu", "kind": "general", "nodes": 4, "node": {"cpu": 32, "memory": "128GiB"},
+                    "price_per_cu_hour": "0.50 CNY", "pue": 1.3, "carbon_g_per_kwh": 400}]}
+        """;
+
+    [Fact]
+    public async Task A_provider_registers_its_site_and_the_loop_waits_for_its_adapter()
+    {
+        await using var api = await TestApi.StartAsync(schedule: true);
+        var provider = await api.ClientAsync(Role.Provider, "p-new");
+        var other = await api.ClientAsync(Role.Provider, "p-other");
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+
+        var created = await provider.PutAsync("/v1/sites/sg-edge", Json(NewSite));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        Assert.Equal(41, (await Body(await tenant.GetAsync("/v1/sites"))).GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, (await provider.PostAsync("/v1/heartbeats/sg-edge/cpu", Json("""{"free_nodes": 4, "health": "ok"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await provider.PutAsync("/v1/sites/sg-edge", Json(NewSite.Replace("\"nodes\": 4", "\"nodes\": 8", StringComparison.Ordinal)))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PutAsync("/v1/sites/sg-edge", Json(NewSite.Replace("p-new", "p-other", StringComparison.Ordinal)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PutAsync("/v1/sites/sg-edge", Json(NewSite))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PutAsync("/v1/sites/sg-edge", Json(NewSite))).StatusCode);
+        var unknownPop = await provider.PutAsync("/v1/sites/sg-edge", Json(NewSite.Replace("Beijing", "Atlantis", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownPop.StatusCode);
+        Assert.Contains("Atlantis", await unknownPop.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var badPool = await provider.PutAsync("/v1/sites/sg-edge", Json(NewSite.Replace("\"pue\": 1.3", "\"pue\": 0.2", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, badPool.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await provider.PutAsync("/v1/sites/other-id", Json(NewSite))).StatusCode);
+
+        // Only the new site is in SG; no adapter runs its pool yet, so a job bound to SG waits with the reason.
+        var job = JsonJob("in-sg").Replace("\"duration\":\"30m\"", "\"duration\":\"30m\",\"jurisdictions\":[\"SG\"]", StringComparison.Ordinal);
+        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(job)))).GetProperty("id").GetString()!;
+        await api.Services.GetRequiredService<SchedulingLoop>().RunCycleAsync(default);
+        var waiting = await Body(await tenant.GetAsync($"/v1/jobs/{id}"));
+        Assert.Equal("pending", waiting.GetProperty("state").GetString());
+        Assert.Contains("of 59 pools", waiting.GetProperty("reason").GetString(), StringComparison.Ordinal); // the new pool is planned on, and refused
+    }
+}
