@@ -8,8 +8,10 @@ namespace Suanwang.Server.Scheduling;
 /// </summary>
 public sealed class ProviderDirectory
 {
-    private readonly Dictionary<string, IProviderAdapter> _byPool = new(StringComparer.Ordinal);
+    // Agents attach their pools while the server runs, so the directory is read and written concurrently.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IProviderAdapter> _byPool = new(StringComparer.Ordinal);
     private readonly List<IProviderAdapter> _adapters = [];
+    private readonly Lock _adaptersLock = new();
 
     /// <summary>Registers <paramref name="adapter"/> as the one that runs <paramref name="poolIds"/>.</summary>
     /// <exception cref="ArgumentException">A pool already has an adapter.</exception>
@@ -22,13 +24,41 @@ public sealed class ProviderDirectory
             if (!_byPool.TryAdd(pool, adapter))
                 throw new ArgumentException($"pool '{pool}' already has the adapter '{_byPool[pool].Name}'", nameof(poolIds));
         }
-        if (!_adapters.Contains(adapter))
-            _adapters.Add(adapter);
+        lock (_adaptersLock)
+        {
+            if (!_adapters.Contains(adapter))
+                _adapters.Add(adapter);
+        }
         return this;
     }
 
+    /// <summary>
+    /// Makes <paramref name="adapter"/> the one that runs <paramref name="poolId"/> unless another adapter
+    /// already does; true when the pool is (now or already) <paramref name="adapter"/>'s.
+    /// </summary>
+    public bool TryAttach(IProviderAdapter adapter, string poolId)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        var owner = _byPool.GetOrAdd(poolId, adapter);
+        if (!ReferenceEquals(owner, adapter))
+            return false;
+        lock (_adaptersLock)
+        {
+            if (!_adapters.Contains(adapter))
+                _adapters.Add(adapter);
+        }
+        return true;
+    }
+
     /// <summary>Every registered adapter, in the order added.</summary>
-    public IReadOnlyList<IProviderAdapter> Adapters => _adapters;
+    public IReadOnlyList<IProviderAdapter> Adapters
+    {
+        get
+        {
+            lock (_adaptersLock)
+                return [.. _adapters];
+        }
+    }
 
     /// <summary>The adapter that runs the pool, or null.</summary>
     public IProviderAdapter? For(string poolId) => _byPool.GetValueOrDefault(poolId);
