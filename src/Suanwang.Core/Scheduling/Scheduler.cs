@@ -34,24 +34,31 @@ public static partial class Scheduler
         ArgumentNullException.ThrowIfNull(policy);
         var cycle = new Cycle(snapshot, now, policy);
         // Migration hook (Migration.cs): running work on down sites is re-placed before any pending job.
-        cycle.Relocator.RelocateFromDownSites();
+        if (!snapshot.DownSites.IsEmpty)
+            cycle.Relocator.RelocateFromDownSites();
         var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(pending.Count, StringComparer.Ordinal);
         Decision Take(PendingJob job, int pool) => seen.Add(job.Id)
             ? cycle.Decide(job, pool, pool >= 0 ? prepared?.GetValueOrDefault(job) : null)
             : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
         foreach (var (job, pool) in assigned)
             decisions.Add(Take(job, pool));
-        var taken = assigned.Select(a => a.Job).ToHashSet(ReferenceEqualityComparer.Instance);
-        IReadOnlyList<PendingJob> rest = taken.Count == 0 ? pending : [.. pending.Where(j => !taken.Contains(j))];
+        IReadOnlyList<PendingJob> rest = pending;
+        if (assigned.Count > 0)
+        {
+            var taken = assigned.Select(a => a.Job).ToHashSet(ReferenceEqualityComparer.Instance);
+            rest = [.. pending.Where(j => !taken.Contains(j))];
+        }
         foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State))
             decisions.Add(Take(job, -1));
         // Migration hook (Migration.cs): better placements for checkpointable running work, on the capacity left over.
-        cycle.Relocator.MigrateToBetterPlacements();
+        // (Only checkpointable work with a checkpoint can move; without any, the relocator is not even made.)
+        if (snapshot.AnyMovable)
+            cycle.Relocator.MigrateToBetterPlacements();
         return new Plan(policy.Name, snapshot.Version, now, decisions.ToImmutable())
         {
-            Preemptions = cycle.Preemptor.Preemptions,
-            Relocations = cycle.Relocator.Relocations,
+            Preemptions = cycle.HasPreemptor ? cycle.Preemptor.Preemptions : [],
+            Relocations = cycle.HasRelocator ? cycle.Relocator.Relocations : [],
         };
     }
 
@@ -82,6 +89,12 @@ public static partial class Scheduler
         internal Preemptor Preemptor => _preemptor ??= new Preemptor(snapshot, now, policy, State, Running);
 
         internal Relocator Relocator => _relocator ??= new Relocator(snapshot, now, policy, State, _staging, Evaluator, Running);
+
+        /// <summary>True once the cycle has made its preemptor (a cycle that never needed one preempted nothing).</summary>
+        internal bool HasPreemptor => _preemptor is not null;
+
+        /// <summary>True once the cycle has made its relocator (a cycle that never needed one moved nothing).</summary>
+        internal bool HasRelocator => _relocator is not null;
 
         // A cycle's calendar only gains reservations (Bind), so staging answers may be kept between jobs.
         private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging, calendarsOnlyGrow: true);
@@ -226,16 +239,15 @@ public static partial class Scheduler
 
         private string? QueueHold(Estimate chosen)
         {
-            var pool = snapshot.Pools[chosen.Pool].Pool.Id;
             switch (policy.Discipline)
             {
                 case QueueDiscipline.Strict when _blocked[chosen.Pool]:
-                    return $"FCFS: an earlier job holds the head of pool {pool}'s queue";
+                    return snapshot.Memo.HoldReason(chosen.Pool, strict: true);
                 case QueueDiscipline.Strict when chosen.Start > now:
                     _blocked[chosen.Pool] = true;
                     return null;
                 case QueueDiscipline.EasyBackfill when chosen.Start > now && _headReserved[chosen.Pool]:
-                    return $"EASY: cannot start now, and pool {pool}'s one reservation is held by an earlier job";
+                    return snapshot.Memo.HoldReason(chosen.Pool, strict: false);
                 case QueueDiscipline.EasyBackfill when chosen.Start > now:
                     _headReserved[chosen.Pool] = true;
                     return null;
@@ -252,8 +264,11 @@ public static partial class Scheduler
         private Placement? Bind(PendingJob job, Estimate chosen, out string? unstaged)
         {
             var facts = snapshot.Pools[chosen.Pool];
-            var reservations = new List<ReservationId>();
-            var (transfers, stagedAt, rejection) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true, reservations);
+            // A job without inputs stages nothing (the planner would return no transfers, staged now) and needs no calendar.
+            List<ReservationId>? reservations = job.Demand.Inputs.IsEmpty ? null : [];
+            var (transfers, stagedAt, rejection) = reservations is null
+                ? ([], now, null)
+                : _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true, reservations);
             unstaged = rejection;
             if (rejection is not null)
                 return null;
@@ -266,7 +281,7 @@ public static partial class Scheduler
             // for real can end later than estimated (other inputs or jobs took the bandwidth first): keep the promise.
             if (policy.SeesNetwork && TimeOrMoneyRejection(job.Demand, chosen with { Start = start, Completion = end + chosen.OutputReturn, Cost = cost }) is { } broken)
             {
-                foreach (var id in reservations)
+                foreach (var id in reservations ?? [])
                     State.Calendar.Release(id);
                 unstaged = $"with the bandwidth actually reserved it {broken}";
                 return null;

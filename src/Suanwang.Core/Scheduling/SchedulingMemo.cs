@@ -47,6 +47,8 @@ internal sealed class SchedulingMemo
     private readonly Candidate[] _outboundCandidate;
     private readonly Candidate[] _assignedElsewhere;
     private readonly Candidate[] _blockedQueue;
+    private readonly string?[] _easyHolds;
+    private readonly string?[] _strictHolds;
     private UsageAt? _runningUsage;
     private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands;
     private static readonly string Valid = "";
@@ -76,6 +78,8 @@ internal sealed class SchedulingMemo
         _outboundCandidate = new Candidate[pools.Length];
         _assignedElsewhere = new Candidate[pools.Length];
         _blockedQueue = new Candidate[pools.Length];
+        _easyHolds = new string?[pools.Length];
+        _strictHolds = new string?[pools.Length];
         AnySiteWithSeveralPools = snapshot.Topology.Sites.Any(site => site.Pools.Length >= 2);
         for (var i = 0; i < pools.Length; i++)
         {
@@ -139,6 +143,8 @@ internal sealed class SchedulingMemo
         _outboundCandidate = shared._outboundCandidate;
         _assignedElsewhere = shared._assignedElsewhere;
         _blockedQueue = shared._blockedQueue;
+        _easyHolds = shared._easyHolds;
+        _strictHolds = shared._strictHolds;
         AnySiteWithSeveralPools = shared.AnySiteWithSeveralPools;
         _invalidDemands = shared._invalidDemands;
     }
@@ -180,6 +186,23 @@ internal sealed class SchedulingMemo
 
     /// <summary>The pool's shared candidate with <see cref="BlockedQueueNote"/>.</summary>
     public Candidate BlockedQueue(int pool) => _blockedQueue[pool];
+
+    /// <summary>
+    /// Why the queue discipline holds a job back on a pool whose head is taken: under strict FCFS an
+    /// earlier job holds the head of its queue; under EASY it cannot start now and the pool's one
+    /// reservation is held. One string per pool and discipline (a long queue waits on every cycle).
+    /// </summary>
+    public string HoldReason(int pool, bool strict)
+    {
+        var reasons = strict ? _strictHolds : _easyHolds;
+        if (Volatile.Read(ref reasons[pool]) is { } known)
+            return known;
+        var id = _snapshot.Pools[pool].Pool.Id;
+        var reason = strict
+            ? $"FCFS: an earlier job holds the head of pool {id}'s queue"
+            : $"EASY: cannot start now, and pool {id}'s one reservation is held by an earlier job";
+        return Interlocked.CompareExchange(ref reasons[pool], reason, null) ?? reason;
+    }
 
     /// <summary>The pool's shared candidate with <see cref="OutboundNote"/>.</summary>
     public Candidate Outbound(int pool) => _outboundCandidate[pool];

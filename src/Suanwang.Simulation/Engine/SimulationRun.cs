@@ -170,9 +170,11 @@ public sealed class SimulationRun
         _decisions += plan.Decisions.Length;
         var next = long.MaxValue;
         List<JobRecord>? outage = null;
-        foreach (var decision in plan.Decisions)
+        for (var d = 0; d < plan.Decisions.Length; d++)
         {
-            var job = _jobs[_jobIndex[decision.JobId]];
+            var decision = plan.Decisions[d];
+            // The pending list is in arrival order, which is usually the plan's (FCFS): then the job is found by position.
+            var job = d < pending.Length && ReferenceEquals(pending[d].Id, decision.JobId) ? _jobs[_pending[d]] : _jobs[_jobIndex[decision.JobId]];
             if (job.Phase != JobPhase.Pending)
                 continue;
             job.Reason = decision.Reason;
@@ -234,21 +236,41 @@ public sealed class SimulationRun
     {
         var allocations = new List<RunningAllocation>(_active.Count);
         foreach (var index in _active)
-        {
-            var job = _jobs[index];
-            var placement = job.Placement!;
-            var shift = job.Phase == JobPhase.Running ? job.StartTicks - placement.Start.UtcTicks : 0;
-            foreach (var part in placement.Parts)
-            {
-                var start = part.Start.UtcTicks + shift;
-                var end = start + part.Runtime.Ticks;
-                if (job.Phase == JobPhase.Running)
-                    end = Math.Max(now + 1, end);
-                allocations.Add(new RunningAllocation(job.Pending.Id, job.Pending.TenantId, part.PoolId, part.Nodes,
-                    new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero)));
-            }
-        }
+            allocations.AddRange(Holds(_jobs[index], now));
         return allocations;
+    }
+
+    /// <summary>
+    /// The job's allocations at <paramref name="now"/>: the ones made before when they are still exact — same
+    /// placement, phase and start, and no estimated end reached since (a running job past its estimate holds
+    /// its nodes until now + 1 tick, which moves with now) — else new ones.
+    /// </summary>
+    private static RunningAllocation[] Holds(JobRecord job, long now)
+    {
+        var placement = job.Placement!;
+        var made = job.HoldsMadeFrom;
+        if (job.Holds is { } known && ReferenceEquals(made.Placement, placement) && made.Phase == job.Phase && made.StartTicks == job.StartTicks
+            && (made.MadeAt == now || (made.EarliestEnd > now && made.EarliestEnd > made.MadeAt)))
+            return known;
+        var shift = job.Phase == JobPhase.Running ? job.StartTicks - placement.Start.UtcTicks : 0;
+        var holds = new RunningAllocation[placement.Parts.Length];
+        var earliestEnd = long.MaxValue;
+        for (var p = 0; p < holds.Length; p++)
+        {
+            var part = placement.Parts[p];
+            var start = part.Start.UtcTicks + shift;
+            var end = start + part.Runtime.Ticks;
+            if (job.Phase == JobPhase.Running)
+            {
+                earliestEnd = Math.Min(earliestEnd, end);
+                end = Math.Max(now + 1, end);
+            }
+            holds[p] = new RunningAllocation(job.Pending.Id, job.Pending.TenantId, part.PoolId, part.Nodes,
+                new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero));
+        }
+        job.Holds = holds;
+        job.HoldsMadeFrom = (placement, job.Phase, job.StartTicks, now, earliestEnd);
+        return holds;
     }
 
     private void Commit(JobRecord job, Placement placement, long now)
