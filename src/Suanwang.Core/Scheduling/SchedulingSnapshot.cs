@@ -125,11 +125,36 @@ public sealed class SchedulingSnapshot
             return before._nodeProfiles;
         var profiles = before._nodeProfiles.ToArray();
         var owned = new bool[profiles.Length];
-        // Allocations of the earlier state past the common prefix, by reference, with their multiplicity.
-        var gone = new Dictionary<RunningAllocation, int>(old.Length - common, ReferenceEqualityComparer.Instance);
-        for (var i = common; i < old.Length; i++)
+        // Past the common prefix and suffix, each allocation of the earlier state is matched with at most one of this state's.
+        int oldEnd = old.Length, newEnd = Running.Length;
+        while (oldEnd > common && newEnd > common && ReferenceEquals(old[oldEnd - 1], Running[newEnd - 1]))
+            (oldEnd, newEnd) = (oldEnd - 1, newEnd - 1);
+        if (oldEnd - common <= SmallDifference)
+        {
+            // A few changes between two states (the usual case): matched by scanning, nothing allocated for it.
+            Span<bool> matched = stackalloc bool[oldEnd - common];
+            for (var i = common; i < newEnd; i++)
+            {
+                var k = 0;
+                while (k < matched.Length && (matched[k] || !ReferenceEquals(old[common + k], Running[i])))
+                    k++;
+                if (k < matched.Length)
+                    matched[k] = true; // still there
+                else
+                    Change(Running[i], +1);
+            }
+            for (var k = 0; k < matched.Length; k++)
+            {
+                if (!matched[k])
+                    Change(old[common + k], -1);
+            }
+            return ImmutableCollectionsMarshal.AsImmutableArray(profiles);
+        }
+        // Allocations of the earlier state in between, by reference, with their multiplicity.
+        var gone = new Dictionary<RunningAllocation, int>(oldEnd - common, ReferenceEqualityComparer.Instance);
+        for (var i = common; i < oldEnd; i++)
             gone[old[i]] = gone.GetValueOrDefault(old[i]) + 1;
-        for (var i = common; i < Running.Length; i++)
+        for (var i = common; i < newEnd; i++)
         {
             var allocation = Running[i];
             if (gone.TryGetValue(allocation, out var left) && left > 0)
@@ -156,6 +181,9 @@ public sealed class SchedulingSnapshot
             profiles[index].Add(allocation.Start.UtcTicks, allocation.ExpectedEnd.UtcTicks, sign * (long)allocation.Nodes);
         }
     }
+
+    /// <summary>Allocations of the earlier state, past what both states share at the ends, that <see cref="ProfilesAfter"/> matches by scanning.</summary>
+    private const int SmallDifference = 64;
 
     /// <summary>Whether some allocation on a known pool is preemptible, and whether one is checkpointable with a checkpoint (see <see cref="Scheduling.RunningIndex"/>).</summary>
     private static (bool Preemptible, bool Movable) MovableWork(ImmutableArray<RunningAllocation> running, FrozenDictionary<string, int> poolIndex)
