@@ -38,7 +38,7 @@ internal static class JobQueue
     }
 
     /// <summary>True when every job comes no earlier than the one before it by (submission time, ordinal id).</summary>
-    private static bool InFcfsOrder(IReadOnlyList<PendingJob> pending)
+    internal static bool InFcfsOrder(IReadOnlyList<PendingJob> pending)
     {
         for (var i = 1; i < pending.Count; i++)
         {

@@ -27,7 +27,12 @@ public static partial class Scheduler
     /// </summary>
     /// <remarks><paramref name="prepared"/> holds, per assigned job, the hard-filter verdicts the batch round made on this snapshot (reused, not redone).</remarks>
     internal static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
-        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null)
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null) =>
+        Run(snapshot, pending, now, policy, assigned, prepared, held: null);
+
+    /// <summary>One cycle; with <paramref name="held"/>, jobs that provably wait behind a queue head are listed there instead of decided (see <see cref="PlanChanges"/>).</summary>
+    private static Plan Run(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared, List<HeldJob>? held)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(pending);
@@ -49,8 +54,20 @@ public static partial class Scheduler
             var taken = assigned.Select(a => a.Job).ToHashSet(ReferenceEqualityComparer.Instance);
             rest = [.. pending.Where(j => !taken.Contains(j))];
         }
+        var positions = held is null ? null : new PendingPositions(rest, policy.Order);
         foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State))
-            decisions.Add(Take(job, -1));
+        {
+            if (held is not null && !seen.Contains(job.Id) && cycle.HeldBack(job) is { } reason)
+            {
+                seen.Add(job.Id);
+                held.Add(new HeldJob(positions!.Of(job), reason));
+            }
+            else
+            {
+                decisions.Add(Take(job, -1));
+            }
+            positions?.Advance();
+        }
         // Migration hook (Migration.cs): better placements for checkpointable running work, on the capacity left over.
         // (Only checkpointable work with a checkpoint can move; without any, the relocator is not even made.)
         if (snapshot.AnyMovable)
@@ -249,7 +266,7 @@ public static partial class Scheduler
                 case QueueDiscipline.EasyBackfill when chosen.Start > now && _headReserved[chosen.Pool]:
                     return snapshot.Memo.HoldReason(chosen.Pool, strict: false);
                 case QueueDiscipline.EasyBackfill when chosen.Start > now:
-                    _headReserved[chosen.Pool] = true;
+                    ReserveHead(chosen.Pool);
                     return null;
                 default:
                     return null;

@@ -51,6 +51,7 @@ internal sealed class SchedulingMemo
     private readonly string?[] _strictHolds;
     private UsageAt? _runningUsage;
     private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands;
+    private readonly ConditionalWeakTable<PendingJob, HoldFacts> _holdFacts;
     private static readonly string Valid = "";
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
@@ -71,6 +72,7 @@ internal sealed class SchedulingMemo
         _misfits = new();
         _misfitChecks = new();
         _invalidDemands = new();
+        _holdFacts = new();
         var pools = snapshot.Pools;
         _downReason = new string?[pools.Length];
         _downCandidate = new Candidate?[pools.Length];
@@ -147,6 +149,7 @@ internal sealed class SchedulingMemo
         _strictHolds = shared._strictHolds;
         AnySiteWithSeveralPools = shared.AnySiteWithSeveralPools;
         _invalidDemands = shared._invalidDemands;
+        _holdFacts = shared._holdFacts;
     }
 
     /// <summary>
@@ -155,6 +158,9 @@ internal sealed class SchedulingMemo
     /// </summary>
     public string? InvalidDemand(JobDemand demand)
     {
+        // Looked up first: GetValue's callback captures this memo, a closure made on every call otherwise.
+        if (_invalidDemands.TryGetValue(demand, out var known))
+            return ReferenceEquals(known, Valid) ? null : known;
         var verdict = _invalidDemands.GetValue(demand, d =>
         {
             var errors = JobDemandValidator.Validate(d, model => _snapshot.Catalog.TryFind(model, out _));
@@ -162,6 +168,14 @@ internal sealed class SchedulingMemo
         });
         return ReferenceEquals(verdict, Valid) ? null : verdict;
     }
+
+    /// <summary>
+    /// What decides whether a pending job can be held behind a queue head (<see cref="Scheduler.PlanChanges"/>),
+    /// worked out once per job object by <paramref name="make"/>: it depends on the job and the world with
+    /// these sites down, never on allocations, reservations or time.
+    /// </summary>
+    public HoldFacts HoldFactsOf(PendingJob job, Func<PendingJob, HoldFacts> make) =>
+        _holdFacts.TryGetValue(job, out var known) ? known : _holdFacts.GetValue(job, new ConditionalWeakTable<PendingJob, HoldFacts>.CreateValueCallback(make));
 
     /// <summary>The index of this very <see cref="PoolFacts"/> object in the snapshot, or −1 for any other object.</summary>
     public int IndexOf(PoolFacts pool) => _poolIndex.TryGetValue(pool, out var index) ? index : -1;

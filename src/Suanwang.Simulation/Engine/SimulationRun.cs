@@ -31,7 +31,7 @@ public sealed class SimulationRun
     private readonly ReservationCalendar _calendar;
     private readonly SortedSet<string> _downSites = new(StringComparer.Ordinal);
     private readonly Transfers _transfers;
-    private readonly List<UtilizationSample> _utilization = [];
+    private readonly List<UtilizationSample> _utilization;
     private readonly long _startTicks;
     private readonly long _endTicks;
     private long _busyNodes;
@@ -55,6 +55,7 @@ public sealed class SimulationRun
         _startTicks = input.Start.UtcTicks;
         _endTicks = input.Horizon is { } horizon ? _startTicks + horizon.Ticks : long.MaxValue;
         _jobs = new JobRecord[input.Jobs.Length];
+        _utilization = new List<UtilizationSample>(2 * input.Jobs.Length + 2); // about one sample per job start and end (it grows if restarts add more)
         for (var i = 0; i < _jobs.Length; i++)
         {
             _jobs[i] = new JobRecord(i, input.Jobs[i]);
@@ -164,17 +165,28 @@ public sealed class SimulationRun
         for (var i = 0; i < pending.Length; i++)
             pending[i] = _jobs[_pending[i]].Pending;
         _schedulerTime.Start();
-        var plan = Scheduler.Plan(snapshot, pending, new DateTimeOffset(now, TimeSpan.Zero), _policy);
+        // The plan Scheduler.Plan makes, except that jobs provably waiting behind an EASY queue's head come as
+        // held, with their waiting reason, instead of estimated and explained (the run reads no explanation).
+        var (plan, held) = Scheduler.PlanChanges(snapshot, pending, new DateTimeOffset(now, TimeSpan.Zero), _policy);
         _schedulerTime.Stop();
         _schedulerCalls++;
-        _decisions += plan.Decisions.Length;
+        _decisions += plan.Decisions.Length + held.Length;
+        foreach (var wait in held)
+            _jobs[_pending[wait.PendingIndex]].Reason = wait.Reason;
         var next = long.MaxValue;
         List<JobRecord>? outage = null;
+        var turn = 0; // the pending list is in arrival order, which is usually the plan's (FCFS): then the job is found by position
+        var skip = 0;
         for (var d = 0; d < plan.Decisions.Length; d++)
         {
             var decision = plan.Decisions[d];
-            // The pending list is in arrival order, which is usually the plan's (FCFS): then the job is found by position.
-            var job = d < pending.Length && ReferenceEquals(pending[d].Id, decision.JobId) ? _jobs[_pending[d]] : _jobs[_jobIndex[decision.JobId]];
+            for (; skip < held.Length && held[skip].PendingIndex == turn; skip++)
+                turn++;
+            JobRecord job;
+            if (turn < pending.Length && ReferenceEquals(pending[turn].Id, decision.JobId))
+                job = _jobs[_pending[turn++]];
+            else
+                job = _jobs[_jobIndex[decision.JobId]];
             if (job.Phase != JobPhase.Pending)
                 continue;
             job.Reason = decision.Reason;
