@@ -17,10 +17,16 @@ internal sealed class CycleState
     private Dictionary<string, ResourceVector>? _tenantUsage;
     private List<(string Tenant, PoolFacts Pool, int Nodes)>? _usageChanges;
 
-    public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now)
+    private readonly bool _fairShare;
+
+    /// <param name="snapshot">The snapshot planned on.</param>
+    /// <param name="now">The cycle's time.</param>
+    /// <param name="fairShare">False when nothing will ask for a dominant share (an FCFS cycle): usage is then not even noted.</param>
+    public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now, bool fairShare = true)
     {
         _snapshot = snapshot;
         _now = now;
+        _fairShare = fairShare;
         _profiles = new ArcTimeline?[snapshot.Pools.Length];
     }
 
@@ -81,6 +87,8 @@ internal sealed class CycleState
     /// </summary>
     private void ChangeUsage(string tenant, PoolFacts pool, int nodes)
     {
+        if (!_fairShare)
+            return;
         if (_tenantUsage is not null)
             Add(_tenantUsage, tenant, pool, nodes);
         else
@@ -91,8 +99,10 @@ internal sealed class CycleState
     {
         if (_tenantUsage is { } usage)
             return usage;
+        if (!_fairShare)
+            throw new InvalidOperationException("this cycle state was made without fair-share accounting");
         // What running allocations hold at 'now' is the same for every cycle at that time: summed once per snapshot.
-        usage = _tenantUsage = new Dictionary<string, ResourceVector>(_snapshot.Memo.RunningUsage(_now), StringComparer.Ordinal);
+        usage = _tenantUsage = new Dictionary<string, ResourceVector>(_snapshot.RunningUsage(_now), StringComparer.Ordinal);
         if (_usageChanges is { } changes)
         {
             foreach (var (tenant, pool, nodes) in changes)

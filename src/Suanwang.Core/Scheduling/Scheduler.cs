@@ -42,8 +42,9 @@ public static partial class Scheduler
         if (!snapshot.DownSites.IsEmpty)
             cycle.Relocator.RelocateFromDownSites();
         var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
-        var seen = new HashSet<string>(pending.Count, StringComparer.Ordinal);
-        Decision Take(PendingJob job, int pool) => seen.Add(job.Id)
+        // One job cannot appear twice: no set for it (the simulator's usual call).
+        var seen = pending.Count + assigned.Count > 1 ? new HashSet<string>(pending.Count, StringComparer.Ordinal) : null;
+        Decision Take(PendingJob job, int pool) => seen?.Add(job.Id) ?? true
             ? cycle.Decide(job, pool, pool >= 0 ? prepared?.GetValueOrDefault(job) : null)
             : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
         foreach (var (job, pool) in assigned)
@@ -57,9 +58,9 @@ public static partial class Scheduler
         var positions = held is null ? null : new PendingPositions(rest, policy.Order);
         foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State))
         {
-            if (held is not null && !seen.Contains(job.Id) && cycle.HeldBack(job) is { } reason)
+            if (held is not null && !(seen?.Contains(job.Id) ?? false) && cycle.HeldBack(job) is { } reason)
             {
-                seen.Add(job.Id);
+                seen?.Add(job.Id);
                 held.Add(new HeldJob(positions!.Of(job), reason));
             }
             else
@@ -92,7 +93,7 @@ public static partial class Scheduler
         private int[]? _strictOpen;
         private ScoreScales _scales; // the current multi-part job's score scales (Scheduler.Parts.cs)
 
-        public CycleState State { get; } = new(snapshot, now);
+        public CycleState State { get; } = new(snapshot, now, fairShare: policy.Order != QueueOrder.FirstComeFirstServed);
 
         /// <summary>
         /// Estimate every pool that passes the hard filters for gangs, splittable arrays and jobs that may
@@ -137,7 +138,7 @@ public static partial class Scheduler
             var demand = job.Demand;
             if (snapshot.Memo.InvalidDemand(demand) is { } invalid)
                 return Unschedulable(job, invalid, []);
-            if (_staging.UnknownInput(demand) is { } unknown)
+            if (!demand.Inputs.IsEmpty && _staging.UnknownInput(demand) is { } unknown)
                 return Unschedulable(job, $"unknown dataset '{unknown}'", []);
             var userPoint = Evaluator.UserPointOfPresence(demand);
             if (demand.User is { Latency: not null } user && demand.Type == JobType.Service && userPoint < 0)

@@ -13,9 +13,12 @@ namespace Suanwang.Core.Scheduling;
 /// Answers a snapshot gives again and again, computed once on first use: whether each pool's site
 /// is down, how a task shape fits each pool (tasks per node or the reason it does not, and the
 /// speed-up), each pool's billable CU per node, and the staging routes from a dataset's replicas to
-/// a point of presence. Everything here depends only on the snapshot and the job's demand, never on
-/// a cycle's reservations, so it is shared by every cycle planned on the snapshot. Like
-/// <see cref="PathFinder"/> it is safe to share between threads and never changes its answers.
+/// a point of presence. Everything here depends only on the world (topology, catalogue, datasets), the
+/// sites that are down and the job's demand — never on allocations, reservations or time — so it is
+/// shared by every cycle planned on the snapshot and, the same object, by every later state of the
+/// world with the same sites down (<see cref="SchedulingSnapshot.Next"/>; it reads only world facts of
+/// the snapshot it was made for). Like <see cref="PathFinder"/> it is safe to share between threads and
+/// never changes its answers.
 /// </summary>
 internal sealed class SchedulingMemo
 {
@@ -49,7 +52,6 @@ internal sealed class SchedulingMemo
     private readonly Candidate[] _blockedQueue;
     private readonly string?[] _easyHolds;
     private readonly string?[] _strictHolds;
-    private UsageAt? _runningUsage;
     private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands;
     private readonly ConditionalWeakTable<PendingJob, HoldFacts> _holdFacts;
     private static readonly string Valid = "";
@@ -57,8 +59,6 @@ internal sealed class SchedulingMemo
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
         _snapshot = snapshot;
-        // Caches are created here, not in field initializers, so that a memo shared with a later snapshot
-        // (SharedWith) does not create and drop a set of empty dictionaries on every state.
         _fits = new();
         _kinds = new();
         _routes = new();
@@ -105,51 +105,6 @@ internal sealed class SchedulingMemo
         _billable = new double[pools.Length];
         _cpuKind = new KindTable(snapshot, null);
         _billableKnown = new bool[pools.Length];
-    }
-
-    /// <summary>
-    /// This memo's answers for <paramref name="snapshot"/>, a later state of the same world with the
-    /// same sites down (<see cref="SchedulingSnapshot.Next"/>): every cache is shared (they depend only
-    /// on the world and the down sites, and are safe to share), except the running usage, which depends
-    /// on the allocations.
-    /// </summary>
-    public SchedulingMemo SharedWith(SchedulingSnapshot snapshot) => new(snapshot, this);
-
-    private SchedulingMemo(SchedulingSnapshot snapshot, SchedulingMemo shared)
-    {
-        _snapshot = snapshot;
-        _downReason = shared._downReason;
-        _downCandidate = shared._downCandidate;
-        _nodeCounts = shared._nodeCounts;
-        _datasetIndex = shared._datasetIndex;
-        _poolIndex = shared._poolIndex;
-        _billable = shared._billable;
-        _billableKnown = shared._billableKnown;
-        _fits = shared._fits;
-        _kinds = shared._kinds;
-        _cpuKind = shared._cpuKind;
-        _routes = shared._routes;
-        _jurisdictionRejections = shared._jurisdictionRejections;
-        _datasetRejections = shared._datasetRejections;
-        _jurisdictionLayers = shared._jurisdictionLayers;
-        _placeLayers = shared._placeLayers;
-        _datasetJurisdictionLayers = shared._datasetJurisdictionLayers;
-        _tiers = shared._tiers;
-        _tooFewNodes = shared._tooFewNodes;
-        _avoided = shared._avoided;
-        _misfits = shared._misfits;
-        _misfitChecks = shared._misfitChecks;
-        _replicaAtPool = shared._replicaAtPool;
-        _unreachableAtPool = shared._unreachableAtPool;
-        _stagingBounds = shared._stagingBounds;
-        _outboundCandidate = shared._outboundCandidate;
-        _assignedElsewhere = shared._assignedElsewhere;
-        _blockedQueue = shared._blockedQueue;
-        _easyHolds = shared._easyHolds;
-        _strictHolds = shared._strictHolds;
-        AnySiteWithSeveralPools = shared.AnySiteWithSeveralPools;
-        _invalidDemands = shared._invalidDemands;
-        _holdFacts = shared._holdFacts;
     }
 
     /// <summary>
@@ -347,21 +302,6 @@ internal sealed class SchedulingMemo
 
     /// <summary>A dense index of a known dataset (for cache keys).</summary>
     public int DatasetIndex(string id) => _datasetIndex[id];
-
-    /// <summary>
-    /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last
-    /// answer is kept, since cycles on one snapshot usually share their time. Callers copy it.
-    /// </summary>
-    public IReadOnlyDictionary<string, ResourceVector> RunningUsage(DateTimeOffset now)
-    {
-        if (Volatile.Read(ref _runningUsage) is { } known && known.UtcTicks == now.UtcTicks)
-            return known.Usage;
-        var usage = CycleState.RunningUsage(_snapshot, now);
-        Volatile.Write(ref _runningUsage, new UsageAt(now.UtcTicks, usage));
-        return usage;
-    }
-
-    private sealed record UsageAt(long UtcTicks, Dictionary<string, ResourceVector> Usage);
 
     /// <summary>Whether the pool's site holds a replica of the dataset (<c>dataset.ReplicaSites.Contains(site id)</c>), from a per-dataset table made on first use.</summary>
     public bool HoldsReplica(int datasetIndex, Dataset dataset, int pool)

@@ -104,7 +104,7 @@ public sealed class SchedulingSnapshot
         (AnyPreemptible, AnyMovable) = MovableWork(Running, PoolIndex);
         // The memo's answers depend on the world and on which sites are down, never on allocations or reservations.
         Memo = DownSites.SequenceEqual(world.DownSites, StringComparer.Ordinal)
-            ? world.Memo.SharedWith(this)
+            ? world.Memo
             : new SchedulingMemo(this, _datasets.Keys);
     }
 
@@ -274,6 +274,23 @@ public sealed class SchedulingSnapshot
 
     /// <summary>True when some allocation on a known pool is checkpointable and has a checkpoint (<see cref="RunningIndex.Movable"/> is not empty).</summary>
     internal bool AnyMovable { get; }
+
+    /// <summary>
+    /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last
+    /// answer is kept, since cycles on one snapshot usually share their time. Callers copy it.
+    /// </summary>
+    internal IReadOnlyDictionary<string, ResourceVector> RunningUsage(DateTimeOffset now)
+    {
+        if (Volatile.Read(ref _runningUsage) is { } known && known.UtcTicks == now.UtcTicks)
+            return known.Usage;
+        var usage = CycleState.RunningUsage(this, now);
+        Volatile.Write(ref _runningUsage, new UsageAt(now.UtcTicks, usage));
+        return usage;
+    }
+
+    private UsageAt? _runningUsage;
+
+    private sealed record UsageAt(long UtcTicks, Dictionary<string, ResourceVector> Usage);
 
     /// <summary>Node-usage profile of a pool, for a cycle to copy before changing.</summary>
     internal ArcTimeline NodeProfile(int pool) => _nodeProfiles[pool];

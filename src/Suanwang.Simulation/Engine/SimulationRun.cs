@@ -22,7 +22,7 @@ public sealed class SimulationRun
     private readonly SchedulingPolicy _policy;
     private readonly FutureEventList<SimEvent> _events = new();
     private readonly JobRecord[] _jobs;
-    private readonly Dictionary<string, int> _jobIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _jobIndex;
     private readonly List<int> _pending = [];
     private readonly SortedSet<int> _active = []; // staging or running, by index: allocations in a stable order
     private readonly Dictionary<string, int> _poolIndex = new(StringComparer.Ordinal);
@@ -55,6 +55,7 @@ public sealed class SimulationRun
         _startTicks = input.Start.UtcTicks;
         _endTicks = input.Horizon is { } horizon ? _startTicks + horizon.Ticks : long.MaxValue;
         _jobs = new JobRecord[input.Jobs.Length];
+        _jobIndex = new Dictionary<string, int>(input.Jobs.Length, StringComparer.Ordinal);
         _utilization = new List<UtilizationSample>(2 * input.Jobs.Length + 2); // about one sample per job start and end (it grows if restarts add more)
         for (var i = 0; i < _jobs.Length; i++)
         {
@@ -330,6 +331,12 @@ public sealed class SimulationRun
         job.CarbonKg += placement.CarbonKg * share;
         _active.Remove(job.Index);
         ChangeBusy(now, -placement.Nodes);
+        // A completed job's outcome needs none of these: let them go now rather than keep them (and have the
+        // GC copy them) until the run ends.
+        job.Placement = null;
+        job.Holds = null;
+        job.HoldsMadeFrom = default;
+        job.Reason = "";
     }
 
     private void Fail(FailureSpec failure, long now)
