@@ -27,8 +27,9 @@ public static partial class Scheduler
     /// the policy takes jobs first come, first served under EASY and is blind to the network; the job has
     /// no deadline, budget or input and cannot span several pools; its demand is valid; exactly one pool
     /// passes its hard filters; that pool's one reservation is already held by an earlier job of the cycle;
-    /// the job's estimate there (the same <c>CandidateEvaluator.Estimate</c> the search makes) starts after
-    /// now; and it cannot preempt. <c>Plan</c> then estimates that one pool, finds it feasible (nothing
+    /// the earliest fit of its nodes for its run time from now on the cycle's profile of that pool (the
+    /// start <c>CandidateEvaluator.Estimate</c> computes for a policy blind to the network) is after now;
+    /// and it cannot preempt. <c>Plan</c> then estimates that one pool, finds it feasible (nothing
     /// else can reject it), and the queue discipline holds the job back, reserving nothing.
     /// </remarks>
     public static FocusedPlan PlanChanges(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy)

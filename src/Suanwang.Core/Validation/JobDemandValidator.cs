@@ -64,7 +64,7 @@ public static partial class JobDemandValidator
     internal static ImmutableArray<Finding> Check(JobDemand demand, Func<string, bool>? isKnownAcceleratorModel)
     {
         ArgumentNullException.ThrowIfNull(demand);
-        var findings = ImmutableArray.CreateBuilder<Finding>();
+        var findings = ImmutableArray.CreateBuilder<Finding>(0); // most demands are valid: no array until the first finding
         void Add(string path, string message, params string[] dependsOn) => findings.Add(new Finding(new ValidationError(path, message), [.. dependsOn]));
         Action<string, string, string[]> add = Add; // one delegate for the helpers below, not one per call
 
