@@ -185,7 +185,9 @@ public static partial class Scheduler
                 return new Decision(job.Id, DecisionKind.Waiting, null, hold, explained);
             if (Bind(job, chosen, out var unstaged) is not { } placement)
                 return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", explained);
-            var reason = Search.Reason(outcome);
+            // The reason names only the winner, the counts and the chooser: made once per such combination (memo).
+            var reason = snapshot.Memo.PlacedReason(new PlacedReasonKey(outcome.Winner!.Value.Pool, outcome.Scored, outcome.PassedHardFilters, outcome.Outbound, outcome.Assigned, policy.Chooser),
+                static (_, made) => made.Search.Reason(made.Outcome), (Search, Outcome: outcome));
             return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", explained);
         }
 

@@ -52,6 +52,7 @@ internal sealed class SchedulingMemo
     private readonly Candidate[] _blockedQueue;
     private readonly string?[] _easyHolds;
     private readonly string?[] _strictHolds;
+    private readonly ConcurrentDictionary<PlacedReasonKey, string> _placedReasons;
     private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands;
     private readonly ConditionalWeakTable<PendingJob, HoldFacts> _holdFacts;
     private static readonly string Valid = "";
@@ -82,6 +83,7 @@ internal sealed class SchedulingMemo
         _blockedQueue = new Candidate[pools.Length];
         _easyHolds = new string?[pools.Length];
         _strictHolds = new string?[pools.Length];
+        _placedReasons = new();
         AnySiteWithSeveralPools = snapshot.Topology.Sites.Any(site => site.Pools.Length >= 2);
         for (var i = 0; i < pools.Length; i++)
         {
@@ -172,6 +174,13 @@ internal sealed class SchedulingMemo
             : $"EASY: cannot start now, and pool {id}'s one reservation is held by an earlier job";
         return Interlocked.CompareExchange(ref reasons[pool], reason, null) ?? reason;
     }
+
+    /// <summary>
+    /// The reason of a placed decision (<see cref="CandidateSearch.Reason"/>), which depends only on what
+    /// <paramref name="key"/> holds and the number of pools: made by <paramref name="make"/> once per key.
+    /// </summary>
+    public string PlacedReason<TArg>(PlacedReasonKey key, Func<PlacedReasonKey, TArg, string> make, TArg arg) =>
+        _placedReasons.TryGetValue(key, out var known) ? known : _placedReasons.GetOrAdd(key, make, arg);
 
     /// <summary>The pool's shared candidate with <see cref="OutboundNote"/>.</summary>
     public Candidate Outbound(int pool) => _outboundCandidate[pool];
@@ -458,3 +467,12 @@ internal sealed record StagingBound(bool Routed, long DurationTicks, long CostMi
         return new StagingBound(true, duration, cost);
     }
 }
+
+/// <summary>What the reason of a placed decision says (see <see cref="SchedulingMemo.PlacedReason"/>).</summary>
+/// <param name="Winner">The pool placed on.</param>
+/// <param name="Scored">Pools scored.</param>
+/// <param name="Passed">Pools that passed the hard filters.</param>
+/// <param name="Outbound">Pools not scored by their bound.</param>
+/// <param name="Assigned">Assigned by the batch round.</param>
+/// <param name="Chooser">The policy's chooser.</param>
+internal readonly record struct PlacedReasonKey(int Winner, int Scored, int Passed, int Outbound, bool Assigned, Chooser Chooser);
