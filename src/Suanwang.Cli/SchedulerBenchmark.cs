@@ -166,7 +166,7 @@ internal static class SchedulerBenchmark
     /// recompiles the warm-up's hot methods in the background, and the measured cycle should run the
     /// final code, not share the two cores with the compiler.
     /// </summary>
-    private static void SettleTiering()
+    internal static void SettleTiering()
     {
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
         for (var waited = 0; waited < 10_000; waited += 300)

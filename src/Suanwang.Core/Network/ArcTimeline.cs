@@ -28,8 +28,12 @@ internal sealed class ArcTimeline
     private ArcTimeline(object owner, ArcTimeline source)
     {
         Owner = owner;
-        _times = source._times[..Math.Max(8, source._count)];
-        _usage = source._usage[..Math.Max(8, source._count)];
+        // Room for the two breakpoints one change adds, so that a copy made to be changed is not at once resized.
+        var length = Math.Max(8, source._count + 4);
+        _times = new long[length];
+        _usage = new long[length];
+        Array.Copy(source._times, _times, source._count);
+        Array.Copy(source._usage, _usage, source._count);
         _count = source._count;
     }
 

@@ -4,22 +4,30 @@ namespace Suanwang.Core.Scheduling;
 
 /// <summary>
 /// The working state of one scheduling cycle: a private copy of the reservation calendar, node-usage
-/// profiles copied on first change, and the resources each tenant holds (for fair share). The
+/// profiles copied on first change, and the resources each tenant holds (for fair share); each is made
+/// only when the cycle first needs it, so a small cycle costs in proportion to what it touches. The
 /// snapshot itself is never changed, so the same snapshot can be planned again with the same result.
 /// </summary>
 internal sealed class CycleState
 {
     private readonly SchedulingSnapshot _snapshot;
     private readonly ArcTimeline?[] _profiles;
-    private readonly Dictionary<string, ResourceVector> _tenantUsage;
+    private readonly DateTimeOffset _now;
+    private ReservationCalendar? _calendar;
+    private Dictionary<string, ResourceVector>? _tenantUsage;
+    private List<(string Tenant, PoolFacts Pool, int Nodes)>? _usageChanges;
 
-    public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now)
+    private readonly bool _fairShare;
+
+    /// <param name="snapshot">The snapshot planned on.</param>
+    /// <param name="now">The cycle's time.</param>
+    /// <param name="fairShare">False when nothing will ask for a dominant share (an FCFS cycle): usage is then not even noted.</param>
+    public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now, bool fairShare = true)
     {
         _snapshot = snapshot;
-        Calendar = snapshot.Calendar.Clone();
+        _now = now;
+        _fairShare = fairShare;
         _profiles = new ArcTimeline?[snapshot.Pools.Length];
-        // What running allocations hold at 'now' is the same for every cycle at that time: summed once per snapshot.
-        _tenantUsage = new Dictionary<string, ResourceVector>(snapshot.Memo.RunningUsage(now), StringComparer.Ordinal);
     }
 
     /// <summary>Resources each tenant's running allocations hold at <paramref name="now"/>, summed in allocation order.</summary>
@@ -34,7 +42,11 @@ internal sealed class CycleState
         return usage;
     }
 
-    public ReservationCalendar Calendar { get; }
+    /// <summary>
+    /// The cycle's private copy of the reservation calendar, cloned on first use: a cycle that stages
+    /// nothing and moves nothing (a policy blind to the network, jobs without inputs) never copies it.
+    /// </summary>
+    public ReservationCalendar Calendar => _calendar ??= _snapshot.Calendar.Clone();
 
     /// <summary>The node-usage profile of a pool for reading.</summary>
     public ArcTimeline Profile(int pool) => _profiles[pool] ?? _snapshot.NodeProfile(pool);
@@ -59,14 +71,46 @@ internal sealed class CycleState
     }
 
     /// <summary>Stops counting nodes of a pool as held by a tenant (a stopped or moved running allocation).</summary>
-    public void RemoveUsage(string tenant, PoolFacts pool, int nodes) => Add(_tenantUsage, tenant, pool, -nodes);
+    public void RemoveUsage(string tenant, PoolFacts pool, int nodes) => ChangeUsage(tenant, pool, -nodes);
 
     /// <summary>The dominant share of a tenant (DRF) over all pools.</summary>
     public double DominantShare(string tenant) =>
-        _tenantUsage.TryGetValue(tenant, out var usage) ? usage.DominantShare(_snapshot.TotalCapacity) : 0;
+        TenantUsage().TryGetValue(tenant, out var usage) ? usage.DominantShare(_snapshot.TotalCapacity) : 0;
 
     /// <summary>Counts nodes of a pool as held by a tenant.</summary>
-    public void AddUsage(string tenant, PoolFacts pool, int nodes) => Add(_tenantUsage, tenant, pool, nodes);
+    public void AddUsage(string tenant, PoolFacts pool, int nodes) => ChangeUsage(tenant, pool, nodes);
+
+    /// <summary>
+    /// Until fair share is first asked for, changes are only noted (an FCFS cycle never asks, so it neither
+    /// copies the running usage nor sums its placements); they are then applied in the order made, so the
+    /// sums are exactly those of applying each at once.
+    /// </summary>
+    private void ChangeUsage(string tenant, PoolFacts pool, int nodes)
+    {
+        if (!_fairShare)
+            return;
+        if (_tenantUsage is not null)
+            Add(_tenantUsage, tenant, pool, nodes);
+        else
+            (_usageChanges ??= []).Add((tenant, pool, nodes));
+    }
+
+    private Dictionary<string, ResourceVector> TenantUsage()
+    {
+        if (_tenantUsage is { } usage)
+            return usage;
+        if (!_fairShare)
+            throw new InvalidOperationException("this cycle state was made without fair-share accounting");
+        // What running allocations hold at 'now' is the same for every cycle at that time: summed once per snapshot.
+        usage = _tenantUsage = new Dictionary<string, ResourceVector>(_snapshot.RunningUsage(_now), StringComparer.Ordinal);
+        if (_usageChanges is { } changes)
+        {
+            foreach (var (tenant, pool, nodes) in changes)
+                Add(usage, tenant, pool, nodes);
+        }
+        _usageChanges = null;
+        return usage;
+    }
 
     private static void Add(Dictionary<string, ResourceVector> usage, string tenant, PoolFacts pool, int nodes)
     {

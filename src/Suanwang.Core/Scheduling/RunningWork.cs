@@ -62,11 +62,11 @@ internal sealed class RunningWork(SchedulingSnapshot snapshot, DateTimeOffset no
 {
     private readonly SchedulingSnapshot _snapshot = snapshot;
     private readonly DateTimeOffset _now = now;
-    private readonly RunningIndex _index = snapshot.RunningIndex;
+    private RunningIndex _index => _snapshot.RunningIndex; // built on first use, by the snapshot
     private HashSet<int>? _gone;
 
     /// <summary>True when some allocation is preemptible (otherwise preemption need not look).</summary>
-    public bool AnyPreemptible => _index.AnyPreemptible;
+    public bool AnyPreemptible => _snapshot.AnyPreemptible;
 
     /// <summary>Migration candidates (see <see cref="RunningIndex.Movable"/>).</summary>
     public ImmutableArray<int> Movable => _index.Movable;

@@ -362,7 +362,7 @@ public static partial class Scheduler
                     return $"EASY: a part cannot start now, and pool {snapshot.Pools[taken].Pool.Id}'s one reservation is held by an earlier job";
                 case QueueDiscipline.EasyBackfill:
                     foreach (var pool in later)
-                        _headReserved[pool] = true;
+                        ReserveHead(pool);
                     return null;
                 default:
                     return null;

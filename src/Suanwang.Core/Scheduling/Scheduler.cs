@@ -27,31 +27,56 @@ public static partial class Scheduler
     /// </summary>
     /// <remarks><paramref name="prepared"/> holds, per assigned job, the hard-filter verdicts the batch round made on this snapshot (reused, not redone).</remarks>
     internal static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
-        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null)
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null) =>
+        Run(snapshot, pending, now, policy, assigned, prepared, held: null);
+
+    /// <summary>One cycle; with <paramref name="held"/>, jobs that provably wait behind a queue head are listed there instead of decided (see <see cref="PlanChanges"/>).</summary>
+    private static Plan Run(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared, List<HeldJob>? held)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(policy);
         var cycle = new Cycle(snapshot, now, policy);
         // Migration hook (Migration.cs): running work on down sites is re-placed before any pending job.
-        cycle.Relocator.RelocateFromDownSites();
+        if (!snapshot.DownSites.IsEmpty)
+            cycle.Relocator.RelocateFromDownSites();
         var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        Decision Take(PendingJob job, int pool) => seen.Add(job.Id)
+        // One job cannot appear twice: no set for it (the simulator's usual call).
+        var seen = pending.Count + assigned.Count > 1 ? new HashSet<string>(pending.Count, StringComparer.Ordinal) : null;
+        Decision Take(PendingJob job, int pool) => seen?.Add(job.Id) ?? true
             ? cycle.Decide(job, pool, pool >= 0 ? prepared?.GetValueOrDefault(job) : null)
             : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
         foreach (var (job, pool) in assigned)
             decisions.Add(Take(job, pool));
-        var taken = assigned.Select(a => a.Job).ToHashSet(ReferenceEqualityComparer.Instance);
-        IReadOnlyList<PendingJob> rest = taken.Count == 0 ? pending : [.. pending.Where(j => !taken.Contains(j))];
+        IReadOnlyList<PendingJob> rest = pending;
+        if (assigned.Count > 0)
+        {
+            var taken = assigned.Select(a => a.Job).ToHashSet(ReferenceEqualityComparer.Instance);
+            rest = [.. pending.Where(j => !taken.Contains(j))];
+        }
+        var positions = held is null ? null : new PendingPositions(rest, policy.Order);
         foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State))
-            decisions.Add(Take(job, -1));
+        {
+            if (held is not null && !(seen?.Contains(job.Id) ?? false) && cycle.HeldBack(job) is { } reason)
+            {
+                seen?.Add(job.Id);
+                held.Add(new HeldJob(positions!.Of(job), reason));
+            }
+            else
+            {
+                decisions.Add(Take(job, -1));
+            }
+            positions?.Advance();
+        }
         // Migration hook (Migration.cs): better placements for checkpointable running work, on the capacity left over.
-        cycle.Relocator.MigrateToBetterPlacements();
+        // (Only checkpointable work with a checkpoint can move; without any, the relocator is not even made.)
+        if (snapshot.AnyMovable)
+            cycle.Relocator.MigrateToBetterPlacements();
         return new Plan(policy.Name, snapshot.Version, now, decisions.ToImmutable())
         {
-            Preemptions = cycle.Preemptor.Preemptions,
-            Relocations = cycle.Relocator.Relocations,
+            Preemptions = cycle.HasPreemptor ? cycle.Preemptor.Preemptions : [],
+            Relocations = cycle.HasRelocator ? cycle.Relocator.Relocations : [],
         };
     }
 
@@ -68,7 +93,7 @@ public static partial class Scheduler
         private int[]? _strictOpen;
         private ScoreScales _scales; // the current multi-part job's score scales (Scheduler.Parts.cs)
 
-        public CycleState State { get; } = new(snapshot, now);
+        public CycleState State { get; } = new(snapshot, now, fairShare: policy.Order != QueueOrder.FirstComeFirstServed);
 
         /// <summary>
         /// Estimate every pool that passes the hard filters for gangs, splittable arrays and jobs that may
@@ -82,6 +107,12 @@ public static partial class Scheduler
         internal Preemptor Preemptor => _preemptor ??= new Preemptor(snapshot, now, policy, State, Running);
 
         internal Relocator Relocator => _relocator ??= new Relocator(snapshot, now, policy, State, _staging, Evaluator, Running);
+
+        /// <summary>True once the cycle has made its preemptor (a cycle that never needed one preempted nothing).</summary>
+        internal bool HasPreemptor => _preemptor is not null;
+
+        /// <summary>True once the cycle has made its relocator (a cycle that never needed one moved nothing).</summary>
+        internal bool HasRelocator => _relocator is not null;
 
         // A cycle's calendar only gains reservations (Bind), so staging answers may be kept between jobs.
         private CandidateEvaluator Evaluator => _evaluator ??= new CandidateEvaluator(snapshot, _staging, calendarsOnlyGrow: true);
@@ -107,7 +138,7 @@ public static partial class Scheduler
             var demand = job.Demand;
             if (snapshot.Memo.InvalidDemand(demand) is { } invalid)
                 return Unschedulable(job, invalid, []);
-            if (_staging.UnknownInput(demand) is { } unknown)
+            if (!demand.Inputs.IsEmpty && _staging.UnknownInput(demand) is { } unknown)
                 return Unschedulable(job, $"unknown dataset '{unknown}'", []);
             var userPoint = Evaluator.UserPointOfPresence(demand);
             if (demand.User is { Latency: not null } user && demand.Type == JobType.Service && userPoint < 0)
@@ -154,7 +185,9 @@ public static partial class Scheduler
                 return new Decision(job.Id, DecisionKind.Waiting, null, hold, explained);
             if (Bind(job, chosen, out var unstaged) is not { } placement)
                 return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", explained);
-            var reason = Search.Reason(outcome);
+            // The reason names only the winner, the counts and the chooser: made once per such combination (memo).
+            var reason = snapshot.Memo.PlacedReason(new PlacedReasonKey(outcome.Winner!.Value.Pool, outcome.Scored, outcome.PassedHardFilters, outcome.Outbound, outcome.Assigned, policy.Chooser),
+                static (_, made) => made.Search.Reason(made.Outcome), (Search, Outcome: outcome));
             return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", explained);
         }
 
@@ -226,18 +259,17 @@ public static partial class Scheduler
 
         private string? QueueHold(Estimate chosen)
         {
-            var pool = snapshot.Pools[chosen.Pool].Pool.Id;
             switch (policy.Discipline)
             {
                 case QueueDiscipline.Strict when _blocked[chosen.Pool]:
-                    return $"FCFS: an earlier job holds the head of pool {pool}'s queue";
+                    return snapshot.Memo.HoldReason(chosen.Pool, strict: true);
                 case QueueDiscipline.Strict when chosen.Start > now:
                     _blocked[chosen.Pool] = true;
                     return null;
                 case QueueDiscipline.EasyBackfill when chosen.Start > now && _headReserved[chosen.Pool]:
-                    return $"EASY: cannot start now, and pool {pool}'s one reservation is held by an earlier job";
+                    return snapshot.Memo.HoldReason(chosen.Pool, strict: false);
                 case QueueDiscipline.EasyBackfill when chosen.Start > now:
-                    _headReserved[chosen.Pool] = true;
+                    ReserveHead(chosen.Pool);
                     return null;
                 default:
                     return null;
@@ -252,8 +284,11 @@ public static partial class Scheduler
         private Placement? Bind(PendingJob job, Estimate chosen, out string? unstaged)
         {
             var facts = snapshot.Pools[chosen.Pool];
-            var reservations = new List<ReservationId>();
-            var (transfers, stagedAt, rejection) = _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true, reservations);
+            // A job without inputs stages nothing (the planner would return no transfers, staged now) and needs no calendar.
+            List<ReservationId>? reservations = job.Demand.Inputs.IsEmpty ? null : [];
+            var (transfers, stagedAt, rejection) = reservations is null
+                ? ([], now, null)
+                : _staging.Plan(job.Demand, facts, State.Calendar, now, reserve: true, reservations);
             unstaged = rejection;
             if (rejection is not null)
                 return null;
@@ -266,7 +301,7 @@ public static partial class Scheduler
             // for real can end later than estimated (other inputs or jobs took the bandwidth first): keep the promise.
             if (policy.SeesNetwork && TimeOrMoneyRejection(job.Demand, chosen with { Start = start, Completion = end + chosen.OutputReturn, Cost = cost }) is { } broken)
             {
-                foreach (var id in reservations)
+                foreach (var id in reservations ?? [])
                     State.Calendar.Release(id);
                 unstaged = $"with the bandwidth actually reserved it {broken}";
                 return null;

@@ -13,9 +13,12 @@ namespace Suanwang.Core.Scheduling;
 /// Answers a snapshot gives again and again, computed once on first use: whether each pool's site
 /// is down, how a task shape fits each pool (tasks per node or the reason it does not, and the
 /// speed-up), each pool's billable CU per node, and the staging routes from a dataset's replicas to
-/// a point of presence. Everything here depends only on the snapshot and the job's demand, never on
-/// a cycle's reservations, so it is shared by every cycle planned on the snapshot. Like
-/// <see cref="PathFinder"/> it is safe to share between threads and never changes its answers.
+/// a point of presence. Everything here depends only on the world (topology, catalogue, datasets), the
+/// sites that are down and the job's demand — never on allocations, reservations or time — so it is
+/// shared by every cycle planned on the snapshot and, the same object, by every later state of the
+/// world with the same sites down (<see cref="SchedulingSnapshot.Next"/>; it reads only world facts of
+/// the snapshot it was made for). Like <see cref="PathFinder"/> it is safe to share between threads and
+/// never changes its answers.
 /// </summary>
 internal sealed class SchedulingMemo
 {
@@ -47,15 +50,16 @@ internal sealed class SchedulingMemo
     private readonly Candidate[] _outboundCandidate;
     private readonly Candidate[] _assignedElsewhere;
     private readonly Candidate[] _blockedQueue;
-    private UsageAt? _runningUsage;
+    private readonly string?[] _easyHolds;
+    private readonly string?[] _strictHolds;
+    private readonly ConcurrentDictionary<PlacedReasonKey, string> _placedReasons;
     private readonly ConditionalWeakTable<JobDemand, string> _invalidDemands;
+    private readonly ConditionalWeakTable<PendingJob, HoldFacts> _holdFacts;
     private static readonly string Valid = "";
 
     public SchedulingMemo(SchedulingSnapshot snapshot, IEnumerable<string> datasetIds)
     {
         _snapshot = snapshot;
-        // Caches are created here, not in field initializers, so that a memo shared with a later snapshot
-        // (SharedWith) does not create and drop a set of empty dictionaries on every state.
         _fits = new();
         _kinds = new();
         _routes = new();
@@ -69,6 +73,7 @@ internal sealed class SchedulingMemo
         _misfits = new();
         _misfitChecks = new();
         _invalidDemands = new();
+        _holdFacts = new();
         var pools = snapshot.Pools;
         _downReason = new string?[pools.Length];
         _downCandidate = new Candidate?[pools.Length];
@@ -76,6 +81,9 @@ internal sealed class SchedulingMemo
         _outboundCandidate = new Candidate[pools.Length];
         _assignedElsewhere = new Candidate[pools.Length];
         _blockedQueue = new Candidate[pools.Length];
+        _easyHolds = new string?[pools.Length];
+        _strictHolds = new string?[pools.Length];
+        _placedReasons = new();
         AnySiteWithSeveralPools = snapshot.Topology.Sites.Any(site => site.Pools.Length >= 2);
         for (var i = 0; i < pools.Length; i++)
         {
@@ -102,53 +110,14 @@ internal sealed class SchedulingMemo
     }
 
     /// <summary>
-    /// This memo's answers for <paramref name="snapshot"/>, a later state of the same world with the
-    /// same sites down (<see cref="SchedulingSnapshot.Next"/>): every cache is shared (they depend only
-    /// on the world and the down sites, and are safe to share), except the running usage, which depends
-    /// on the allocations.
-    /// </summary>
-    public SchedulingMemo SharedWith(SchedulingSnapshot snapshot) => new(snapshot, this);
-
-    private SchedulingMemo(SchedulingSnapshot snapshot, SchedulingMemo shared)
-    {
-        _snapshot = snapshot;
-        _downReason = shared._downReason;
-        _downCandidate = shared._downCandidate;
-        _nodeCounts = shared._nodeCounts;
-        _datasetIndex = shared._datasetIndex;
-        _poolIndex = shared._poolIndex;
-        _billable = shared._billable;
-        _billableKnown = shared._billableKnown;
-        _fits = shared._fits;
-        _kinds = shared._kinds;
-        _cpuKind = shared._cpuKind;
-        _routes = shared._routes;
-        _jurisdictionRejections = shared._jurisdictionRejections;
-        _datasetRejections = shared._datasetRejections;
-        _jurisdictionLayers = shared._jurisdictionLayers;
-        _placeLayers = shared._placeLayers;
-        _datasetJurisdictionLayers = shared._datasetJurisdictionLayers;
-        _tiers = shared._tiers;
-        _tooFewNodes = shared._tooFewNodes;
-        _avoided = shared._avoided;
-        _misfits = shared._misfits;
-        _misfitChecks = shared._misfitChecks;
-        _replicaAtPool = shared._replicaAtPool;
-        _unreachableAtPool = shared._unreachableAtPool;
-        _stagingBounds = shared._stagingBounds;
-        _outboundCandidate = shared._outboundCandidate;
-        _assignedElsewhere = shared._assignedElsewhere;
-        _blockedQueue = shared._blockedQueue;
-        AnySiteWithSeveralPools = shared.AnySiteWithSeveralPools;
-        _invalidDemands = shared._invalidDemands;
-    }
-
-    /// <summary>
     /// Why the demand is invalid ("invalid demand: …", every problem), or null: checked once per demand
     /// object (a pending job is planned again and again) against the catalogue, which never changes.
     /// </summary>
     public string? InvalidDemand(JobDemand demand)
     {
+        // Looked up first: GetValue's callback captures this memo, a closure made on every call otherwise.
+        if (_invalidDemands.TryGetValue(demand, out var known))
+            return ReferenceEquals(known, Valid) ? null : known;
         var verdict = _invalidDemands.GetValue(demand, d =>
         {
             var errors = JobDemandValidator.Validate(d, model => _snapshot.Catalog.TryFind(model, out _));
@@ -156,6 +125,14 @@ internal sealed class SchedulingMemo
         });
         return ReferenceEquals(verdict, Valid) ? null : verdict;
     }
+
+    /// <summary>
+    /// What decides whether a pending job can be held behind a queue head (<see cref="Scheduler.PlanChanges"/>),
+    /// worked out once per job object by <paramref name="make"/>: it depends on the job and the world with
+    /// these sites down, never on allocations, reservations or time.
+    /// </summary>
+    public HoldFacts HoldFactsOf(PendingJob job, Func<PendingJob, HoldFacts> make) =>
+        _holdFacts.TryGetValue(job, out var known) ? known : _holdFacts.GetValue(job, new ConditionalWeakTable<PendingJob, HoldFacts>.CreateValueCallback(make));
 
     /// <summary>The index of this very <see cref="PoolFacts"/> object in the snapshot, or −1 for any other object.</summary>
     public int IndexOf(PoolFacts pool) => _poolIndex.TryGetValue(pool, out var index) ? index : -1;
@@ -180,6 +157,30 @@ internal sealed class SchedulingMemo
 
     /// <summary>The pool's shared candidate with <see cref="BlockedQueueNote"/>.</summary>
     public Candidate BlockedQueue(int pool) => _blockedQueue[pool];
+
+    /// <summary>
+    /// Why the queue discipline holds a job back on a pool whose head is taken: under strict FCFS an
+    /// earlier job holds the head of its queue; under EASY it cannot start now and the pool's one
+    /// reservation is held. One string per pool and discipline (a long queue waits on every cycle).
+    /// </summary>
+    public string HoldReason(int pool, bool strict)
+    {
+        var reasons = strict ? _strictHolds : _easyHolds;
+        if (Volatile.Read(ref reasons[pool]) is { } known)
+            return known;
+        var id = _snapshot.Pools[pool].Pool.Id;
+        var reason = strict
+            ? $"FCFS: an earlier job holds the head of pool {id}'s queue"
+            : $"EASY: cannot start now, and pool {id}'s one reservation is held by an earlier job";
+        return Interlocked.CompareExchange(ref reasons[pool], reason, null) ?? reason;
+    }
+
+    /// <summary>
+    /// The reason of a placed decision (<see cref="CandidateSearch.Reason"/>), which depends only on what
+    /// <paramref name="key"/> holds and the number of pools: made by <paramref name="make"/> once per key.
+    /// </summary>
+    public string PlacedReason<TArg>(PlacedReasonKey key, Func<PlacedReasonKey, TArg, string> make, TArg arg) =>
+        _placedReasons.TryGetValue(key, out var known) ? known : _placedReasons.GetOrAdd(key, make, arg);
 
     /// <summary>The pool's shared candidate with <see cref="OutboundNote"/>.</summary>
     public Candidate Outbound(int pool) => _outboundCandidate[pool];
@@ -310,21 +311,6 @@ internal sealed class SchedulingMemo
 
     /// <summary>A dense index of a known dataset (for cache keys).</summary>
     public int DatasetIndex(string id) => _datasetIndex[id];
-
-    /// <summary>
-    /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last
-    /// answer is kept, since cycles on one snapshot usually share their time. Callers copy it.
-    /// </summary>
-    public IReadOnlyDictionary<string, ResourceVector> RunningUsage(DateTimeOffset now)
-    {
-        if (Volatile.Read(ref _runningUsage) is { } known && known.UtcTicks == now.UtcTicks)
-            return known.Usage;
-        var usage = CycleState.RunningUsage(_snapshot, now);
-        Volatile.Write(ref _runningUsage, new UsageAt(now.UtcTicks, usage));
-        return usage;
-    }
-
-    private sealed record UsageAt(long UtcTicks, Dictionary<string, ResourceVector> Usage);
 
     /// <summary>Whether the pool's site holds a replica of the dataset (<c>dataset.ReplicaSites.Contains(site id)</c>), from a per-dataset table made on first use.</summary>
     public bool HoldsReplica(int datasetIndex, Dataset dataset, int pool)
@@ -481,3 +467,12 @@ internal sealed record StagingBound(bool Routed, long DurationTicks, long CostMi
         return new StagingBound(true, duration, cost);
     }
 }
+
+/// <summary>What the reason of a placed decision says (see <see cref="SchedulingMemo.PlacedReason"/>).</summary>
+/// <param name="Winner">The pool placed on.</param>
+/// <param name="Scored">Pools scored.</param>
+/// <param name="Passed">Pools that passed the hard filters.</param>
+/// <param name="Outbound">Pools not scored by their bound.</param>
+/// <param name="Assigned">Assigned by the batch round.</param>
+/// <param name="Chooser">The policy's chooser.</param>
+internal readonly record struct PlacedReasonKey(int Winner, int Scored, int Passed, int Outbound, bool Assigned, Chooser Chooser);

@@ -80,7 +80,7 @@ public sealed class SchedulingSnapshot
         }
         _nodeProfiles = [.. profiles];
         PoolIndex = poolIndex.ToFrozenDictionary(StringComparer.Ordinal);
-        RunningIndex = new RunningIndex(Running, poolIndex, Pools.Length);
+        (AnyPreemptible, AnyMovable) = MovableWork(Running, PoolIndex);
         TotalCapacity = ResourceVector.Sum(Pools.Select(p => p.Capacity));
         Memo = new SchedulingMemo(this, _datasets.Keys);
     }
@@ -94,26 +94,118 @@ public sealed class SchedulingSnapshot
         Version = version;
         _datasets = world._datasets;
         Running = [.. running];
-        DownSites = [.. (downSites ?? []).Order(StringComparer.Ordinal)];
+        DownSites = SortedSites(downSites, world.DownSites);
         Calendar = calendar?.Clone() ?? new ReservationCalendar(Topology.Network);
         Paths = world.Paths;
         Pools = world.Pools;
         PoolIndex = world.PoolIndex;
         TotalCapacity = world.TotalCapacity;
-        var profiles = new ArcTimeline[Pools.Length];
-        for (var i = 0; i < profiles.Length; i++)
-            profiles[i] = new ArcTimeline(this);
-        foreach (var allocation in Running)
-        {
-            if (PoolIndex.TryGetValue(allocation.PoolId, out var index) && allocation.ExpectedEnd > allocation.Start)
-                profiles[index].Add(allocation.Start.UtcTicks, allocation.ExpectedEnd.UtcTicks, allocation.Nodes);
-        }
-        _nodeProfiles = ImmutableCollectionsMarshal.AsImmutableArray(profiles);
-        RunningIndex = new RunningIndex(Running, PoolIndex, Pools.Length);
+        _nodeProfiles = ProfilesAfter(world);
+        (AnyPreemptible, AnyMovable) = MovableWork(Running, PoolIndex);
         // The memo's answers depend on the world and on which sites are down, never on allocations or reservations.
         Memo = DownSites.SequenceEqual(world.DownSites, StringComparer.Ordinal)
-            ? world.Memo.SharedWith(this)
+            ? world.Memo
             : new SchedulingMemo(this, _datasets.Keys);
+    }
+
+    /// <summary>
+    /// The node profiles of this state, made from <paramref name="before"/>'s: a pool none of whose
+    /// allocations changed (the same <see cref="RunningAllocation"/> objects, by reference) shares the
+    /// earlier profile; any other pool gets a copy with the allocations that appeared added and those that
+    /// went taken off. A profile is a canonical step function (<see cref="ArcTimeline"/>), so the result is
+    /// exactly the one built from scratch, whatever the order of the changes.
+    /// </summary>
+    private ImmutableArray<ArcTimeline> ProfilesAfter(SchedulingSnapshot before)
+    {
+        var old = before.Running;
+        var common = 0;
+        while (common < old.Length && common < Running.Length && ReferenceEquals(old[common], Running[common]))
+            common++;
+        if (common == old.Length && common == Running.Length)
+            return before._nodeProfiles;
+        var profiles = before._nodeProfiles.ToArray();
+        var owned = new bool[profiles.Length];
+        // Past the common prefix and suffix, each allocation of the earlier state is matched with at most one of this state's.
+        int oldEnd = old.Length, newEnd = Running.Length;
+        while (oldEnd > common && newEnd > common && ReferenceEquals(old[oldEnd - 1], Running[newEnd - 1]))
+            (oldEnd, newEnd) = (oldEnd - 1, newEnd - 1);
+        if (oldEnd - common <= SmallDifference)
+        {
+            // A few changes between two states (the usual case): matched by scanning, nothing allocated for it.
+            Span<bool> matched = stackalloc bool[oldEnd - common];
+            for (var i = common; i < newEnd; i++)
+            {
+                var k = 0;
+                while (k < matched.Length && (matched[k] || !ReferenceEquals(old[common + k], Running[i])))
+                    k++;
+                if (k < matched.Length)
+                    matched[k] = true; // still there
+                else
+                    Change(Running[i], +1);
+            }
+            for (var k = 0; k < matched.Length; k++)
+            {
+                if (!matched[k])
+                    Change(old[common + k], -1);
+            }
+            return ImmutableCollectionsMarshal.AsImmutableArray(profiles);
+        }
+        // Allocations of the earlier state in between, by reference, with their multiplicity.
+        var gone = new Dictionary<RunningAllocation, int>(oldEnd - common, ReferenceEqualityComparer.Instance);
+        for (var i = common; i < oldEnd; i++)
+            gone[old[i]] = gone.GetValueOrDefault(old[i]) + 1;
+        for (var i = common; i < newEnd; i++)
+        {
+            var allocation = Running[i];
+            if (gone.TryGetValue(allocation, out var left) && left > 0)
+                gone[allocation] = left - 1; // still there
+            else
+                Change(allocation, +1);
+        }
+        foreach (var (allocation, times) in gone)
+        {
+            for (var k = 0; k < times; k++)
+                Change(allocation, -1);
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(profiles);
+
+        void Change(RunningAllocation allocation, int sign)
+        {
+            if (!PoolIndex.TryGetValue(allocation.PoolId, out var index) || allocation.ExpectedEnd <= allocation.Start)
+                return;
+            if (!owned[index])
+            {
+                profiles[index] = profiles[index].CopyFor(this);
+                owned[index] = true;
+            }
+            profiles[index].Add(allocation.Start.UtcTicks, allocation.ExpectedEnd.UtcTicks, sign * (long)allocation.Nodes);
+        }
+    }
+
+    /// <summary>Allocations of the earlier state, past what both states share at the ends, that <see cref="ProfilesAfter"/> matches by scanning.</summary>
+    private const int SmallDifference = 64;
+
+    /// <summary>Whether some allocation on a known pool is preemptible, and whether one is checkpointable with a checkpoint (see <see cref="Scheduling.RunningIndex"/>).</summary>
+    private static (bool Preemptible, bool Movable) MovableWork(ImmutableArray<RunningAllocation> running, FrozenDictionary<string, int> poolIndex)
+    {
+        bool preemptible = false, movable = false;
+        foreach (var allocation in running)
+        {
+            if (allocation.Demand is not { } demand || !poolIndex.ContainsKey(allocation.PoolId))
+                continue;
+            preemptible |= demand.Flags.Preemptible;
+            movable |= demand.Flags.Checkpointable && allocation.Checkpoint is not null;
+        }
+        return (preemptible, movable);
+    }
+
+    /// <summary>The sites sorted; <paramref name="same"/> itself when they are the same sites (no new array per state).</summary>
+    private static ImmutableArray<string> SortedSites(IEnumerable<string>? sites, ImmutableArray<string> same)
+    {
+        if (sites is null || sites is IReadOnlyCollection<string> { Count: 0 })
+            return same.IsEmpty ? same : [];
+        ImmutableArray<string> sorted = [.. sites.Order(StringComparer.Ordinal)];
+        return sorted.AsSpan().SequenceEqual(same.AsSpan()) ? same : sorted;
     }
 
     /// <summary>
@@ -172,8 +264,33 @@ public sealed class SchedulingSnapshot
     /// <summary>Answers every cycle on this snapshot needs again and again (pool fits, staging routes), computed on first use.</summary>
     internal SchedulingMemo Memo { get; }
 
-    /// <summary>Running allocations by pool, and those preemption or migration could touch.</summary>
-    internal RunningIndex RunningIndex { get; }
+    /// <summary>Running allocations by pool, and those preemption or migration could touch; built on first use (only those two need it).</summary>
+    internal RunningIndex RunningIndex => _runningIndex ?? Interlocked.CompareExchange(ref _runningIndex, new RunningIndex(Running, PoolIndex, Pools.Length), null) ?? _runningIndex!;
+
+    private RunningIndex? _runningIndex;
+
+    /// <summary>True when some allocation on a known pool is preemptible (<see cref="RunningIndex.AnyPreemptible"/>, without building the index).</summary>
+    internal bool AnyPreemptible { get; }
+
+    /// <summary>True when some allocation on a known pool is checkpointable and has a checkpoint (<see cref="RunningIndex.Movable"/> is not empty).</summary>
+    internal bool AnyMovable { get; }
+
+    /// <summary>
+    /// What each tenant's running allocations hold at <paramref name="now"/> (for fair share): the last
+    /// answer is kept, since cycles on one snapshot usually share their time. Callers copy it.
+    /// </summary>
+    internal IReadOnlyDictionary<string, ResourceVector> RunningUsage(DateTimeOffset now)
+    {
+        if (Volatile.Read(ref _runningUsage) is { } known && known.UtcTicks == now.UtcTicks)
+            return known.Usage;
+        var usage = CycleState.RunningUsage(this, now);
+        Volatile.Write(ref _runningUsage, new UsageAt(now.UtcTicks, usage));
+        return usage;
+    }
+
+    private UsageAt? _runningUsage;
+
+    private sealed record UsageAt(long UtcTicks, Dictionary<string, ResourceVector> Usage);
 
     /// <summary>Node-usage profile of a pool, for a cycle to copy before changing.</summary>
     internal ArcTimeline NodeProfile(int pool) => _nodeProfiles[pool];

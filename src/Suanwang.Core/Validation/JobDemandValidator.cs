@@ -64,8 +64,9 @@ public static partial class JobDemandValidator
     internal static ImmutableArray<Finding> Check(JobDemand demand, Func<string, bool>? isKnownAcceleratorModel)
     {
         ArgumentNullException.ThrowIfNull(demand);
-        var findings = ImmutableArray.CreateBuilder<Finding>();
+        var findings = ImmutableArray.CreateBuilder<Finding>(0); // most demands are valid: no array until the first finding
         void Add(string path, string message, params string[] dependsOn) => findings.Add(new Finding(new ValidationError(path, message), [.. dependsOn]));
+        Action<string, string, string[]> add = Add; // one delegate for the helpers below, not one per call
 
         if (NameProblem(demand.Name, "name") is { } nameProblem)
             Add("name", nameProblem);
@@ -79,12 +80,12 @@ public static partial class JobDemandValidator
         else if (demand.Type == JobType.Gang && demand.Tasks < 2)
             Add("tasks", "a gang needs at least 2 tasks that start together; use type: batch for a single task", "type");
 
-        CheckResources(demand.Resources, isKnownAcceleratorModel, Add);
+        CheckResources(demand.Resources, isKnownAcceleratorModel, add);
 
         if (demand.Duration <= TimeSpan.Zero)
             Add("duration", $"must be more than zero, found {Quantity.FormatDuration(demand.Duration)}");
 
-        CheckList(demand.Inputs, i => $"inputs[{i}].dataset", "dataset", Add);
+        CheckList(demand.Inputs, i => $"inputs[{i}].dataset", "dataset", add);
 
         if (demand.Output is { } output)
         {
@@ -114,16 +115,16 @@ public static partial class JobDemandValidator
                 Add("budget", "must be more than zero; leave it out for no limit");
         }
 
-        CheckList(demand.Jurisdictions, i => $"jurisdictions[{i}]", "jurisdiction", Add,
+        CheckList(demand.Jurisdictions, i => $"jurisdictions[{i}]", "jurisdiction", add,
             j => JurisdictionPattern().IsMatch(j) ? null : $"'{j}' is not a jurisdiction; expected an upper-case ISO 3166 country code such as CN");
 
-        CheckPlacement(demand.Placement, Add);
+        CheckPlacement(demand.Placement, add);
 
         if (demand.Flags is { Splittable: true } && demand.Type != JobType.Array)
             Add("flags.splittable", $"only array jobs can be split across pools; this is a {Name(demand.Type)} job", "type");
 
         if (demand.Run is { } run)
-            CheckRun(run, Add);
+            CheckRun(run, add);
 
         return findings.ToImmutable();
     }
@@ -173,6 +174,8 @@ public static partial class JobDemandValidator
         var avoid = OrEmpty(placement.Avoid);
         CheckList(prefer, i => $"placement.prefer[{i}]", "site or provider", add);
         CheckList(avoid, i => $"placement.avoid[{i}]", "site or provider", add);
+        if (avoid.IsEmpty || prefer.IsEmpty)
+            return; // nothing can be both preferred and avoided
         var preferred = prefer.Where(p => !string.IsNullOrWhiteSpace(p)).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < avoid.Length; i++)
         {
@@ -199,6 +202,8 @@ public static partial class JobDemandValidator
         ImmutableArray<string> items, Func<int, string> pathOf, string what, Action<string, string, string[]> add, Func<string, string?>? problemOf = null)
     {
         items = OrEmpty(items);
+        if (items.IsEmpty)
+            return; // (most lists are empty: no table for them)
         var firstAt = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < items.Length; i++)
         {

@@ -64,6 +64,15 @@ internal sealed class JobRecord(int index, SimulatedJob job)
 
     public int Restarts { get; set; }
 
+    /// <summary>
+    /// The allocations the scheduler last saw for this job (one per part), kept so that the next snapshot
+    /// gets the very same objects while nothing about them changed (it then shares the pools' node profiles).
+    /// </summary>
+    public RunningAllocation[]? Holds { get; set; }
+
+    /// <summary>What <see cref="Holds"/> were made from: the placement, the phase, the real start, and when.</summary>
+    public (Placement? Placement, JobPhase Phase, long StartTicks, long MadeAt, long EarliestEnd) HoldsMadeFrom { get; set; }
+
     /// <summary>The outcome at the end of the run; <paramref name="start"/> is the simulation's start in ticks.</summary>
     public JobOutcome Outcome(long start)
     {

@@ -22,7 +22,7 @@ public sealed class SimulationRun
     private readonly SchedulingPolicy _policy;
     private readonly FutureEventList<SimEvent> _events = new();
     private readonly JobRecord[] _jobs;
-    private readonly Dictionary<string, int> _jobIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _jobIndex;
     private readonly List<int> _pending = [];
     private readonly SortedSet<int> _active = []; // staging or running, by index: allocations in a stable order
     private readonly Dictionary<string, int> _poolIndex = new(StringComparer.Ordinal);
@@ -31,7 +31,7 @@ public sealed class SimulationRun
     private readonly ReservationCalendar _calendar;
     private readonly SortedSet<string> _downSites = new(StringComparer.Ordinal);
     private readonly Transfers _transfers;
-    private readonly List<UtilizationSample> _utilization = [];
+    private readonly List<UtilizationSample> _utilization;
     private readonly long _startTicks;
     private readonly long _endTicks;
     private long _busyNodes;
@@ -55,6 +55,8 @@ public sealed class SimulationRun
         _startTicks = input.Start.UtcTicks;
         _endTicks = input.Horizon is { } horizon ? _startTicks + horizon.Ticks : long.MaxValue;
         _jobs = new JobRecord[input.Jobs.Length];
+        _jobIndex = new Dictionary<string, int>(input.Jobs.Length, StringComparer.Ordinal);
+        _utilization = new List<UtilizationSample>(2 * input.Jobs.Length + 2); // about one sample per job start and end (it grows if restarts add more)
         for (var i = 0; i < _jobs.Length; i++)
         {
             _jobs[i] = new JobRecord(i, input.Jobs[i]);
@@ -164,15 +166,28 @@ public sealed class SimulationRun
         for (var i = 0; i < pending.Length; i++)
             pending[i] = _jobs[_pending[i]].Pending;
         _schedulerTime.Start();
-        var plan = Scheduler.Plan(snapshot, pending, new DateTimeOffset(now, TimeSpan.Zero), _policy);
+        // The plan Scheduler.Plan makes, except that jobs provably waiting behind an EASY queue's head come as
+        // held, with their waiting reason, instead of estimated and explained (the run reads no explanation).
+        var (plan, held) = Scheduler.PlanChanges(snapshot, pending, new DateTimeOffset(now, TimeSpan.Zero), _policy);
         _schedulerTime.Stop();
         _schedulerCalls++;
-        _decisions += plan.Decisions.Length;
+        _decisions += plan.Decisions.Length + held.Length;
+        foreach (var wait in held)
+            _jobs[_pending[wait.PendingIndex]].Reason = wait.Reason;
         var next = long.MaxValue;
         List<JobRecord>? outage = null;
-        foreach (var decision in plan.Decisions)
+        var turn = 0; // the pending list is in arrival order, which is usually the plan's (FCFS): then the job is found by position
+        var skip = 0;
+        for (var d = 0; d < plan.Decisions.Length; d++)
         {
-            var job = _jobs[_jobIndex[decision.JobId]];
+            var decision = plan.Decisions[d];
+            for (; skip < held.Length && held[skip].PendingIndex == turn; skip++)
+                turn++;
+            JobRecord job;
+            if (turn < pending.Length && ReferenceEquals(pending[turn].Id, decision.JobId))
+                job = _jobs[_pending[turn++]];
+            else
+                job = _jobs[_jobIndex[decision.JobId]];
             if (job.Phase != JobPhase.Pending)
                 continue;
             job.Reason = decision.Reason;
@@ -234,21 +249,41 @@ public sealed class SimulationRun
     {
         var allocations = new List<RunningAllocation>(_active.Count);
         foreach (var index in _active)
-        {
-            var job = _jobs[index];
-            var placement = job.Placement!;
-            var shift = job.Phase == JobPhase.Running ? job.StartTicks - placement.Start.UtcTicks : 0;
-            foreach (var part in placement.Parts)
-            {
-                var start = part.Start.UtcTicks + shift;
-                var end = start + part.Runtime.Ticks;
-                if (job.Phase == JobPhase.Running)
-                    end = Math.Max(now + 1, end);
-                allocations.Add(new RunningAllocation(job.Pending.Id, job.Pending.TenantId, part.PoolId, part.Nodes,
-                    new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero)));
-            }
-        }
+            allocations.AddRange(Holds(_jobs[index], now));
         return allocations;
+    }
+
+    /// <summary>
+    /// The job's allocations at <paramref name="now"/>: the ones made before when they are still exact — same
+    /// placement, phase and start, and no estimated end reached since (a running job past its estimate holds
+    /// its nodes until now + 1 tick, which moves with now) — else new ones.
+    /// </summary>
+    private static RunningAllocation[] Holds(JobRecord job, long now)
+    {
+        var placement = job.Placement!;
+        var made = job.HoldsMadeFrom;
+        if (job.Holds is { } known && ReferenceEquals(made.Placement, placement) && made.Phase == job.Phase && made.StartTicks == job.StartTicks
+            && (made.MadeAt == now || (made.EarliestEnd > now && made.EarliestEnd > made.MadeAt)))
+            return known;
+        var shift = job.Phase == JobPhase.Running ? job.StartTicks - placement.Start.UtcTicks : 0;
+        var holds = new RunningAllocation[placement.Parts.Length];
+        var earliestEnd = long.MaxValue;
+        for (var p = 0; p < holds.Length; p++)
+        {
+            var part = placement.Parts[p];
+            var start = part.Start.UtcTicks + shift;
+            var end = start + part.Runtime.Ticks;
+            if (job.Phase == JobPhase.Running)
+            {
+                earliestEnd = Math.Min(earliestEnd, end);
+                end = Math.Max(now + 1, end);
+            }
+            holds[p] = new RunningAllocation(job.Pending.Id, job.Pending.TenantId, part.PoolId, part.Nodes,
+                new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero));
+        }
+        job.Holds = holds;
+        job.HoldsMadeFrom = (placement, job.Phase, job.StartTicks, now, earliestEnd);
+        return holds;
     }
 
     private void Commit(JobRecord job, Placement placement, long now)
@@ -296,6 +331,12 @@ public sealed class SimulationRun
         job.CarbonKg += placement.CarbonKg * share;
         _active.Remove(job.Index);
         ChangeBusy(now, -placement.Nodes);
+        // A completed job's outcome needs none of these: let them go now rather than keep them (and have the
+        // GC copy them) until the run ends.
+        job.Placement = null;
+        job.Holds = null;
+        job.HoldsMadeFrom = default;
+        job.Reason = "";
     }
 
     private void Fail(FailureSpec failure, long now)

@@ -41,6 +41,8 @@ internal sealed class Transfers
     public void Reserve(JobRecord job)
     {
         var transfers = job.Placement!.Transfers;
+        if (transfers.IsEmpty)
+            return; // nothing to hold, release or cancel later
         var ids = new ReservationId[transfers.Length];
         for (var t = 0; t < transfers.Length; t++)
         {

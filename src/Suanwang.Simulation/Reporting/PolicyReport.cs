@@ -19,7 +19,10 @@ public sealed record Distribution(double Mean, double P50, double P95, double P9
     /// <summary>The distribution of <paramref name="values"/>: nearest-rank percentiles (the ⌈p·n⌉-th smallest value).</summary>
     public static Distribution Of(IEnumerable<double> values)
     {
-        var sorted = values.Order().ToArray();
+        // Array.Sort orders doubles as Order() does (same comparer; equal doubles are indistinguishable here, as
+        // the values are finite and never −0), without a stable sort's index map.
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
         if (sorted.Length == 0)
             return new Distribution(0, 0, 0, 0);
         double Rank(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
