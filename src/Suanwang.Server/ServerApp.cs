@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Prometheus;
 using Suanwang.Core.Measurement;
 using Suanwang.Server.Access;
+using Suanwang.Server.Agents;
 using Suanwang.Server.Api;
 using Suanwang.Server.Ledger;
 using Suanwang.Server.Scheduling;
@@ -62,8 +63,15 @@ public static class ServerApp
         var world = ServerWorld.FromPreset(settings.Topology, catalog);
         services.AddSingleton(world);
         services.AddSingleton<Registry>();
+        // Preset pools run on the simulated provider; pools of registered sites are attached by their agents.
+        var providers = new ProviderDirectory();
+        services.AddSingleton(providers);
+        services.AddSingleton(sp => new AgentAdapter(providers, clock));
         if (settings.Schedule)
-            services.AddSchedulingLoop(world, speedUp: settings.SpeedUp);
+        {
+            providers.Add(new Suanwang.Providers.Adapters.SimulatedProvider(clock, world.Topology.Pools, settings.SpeedUp), world.Topology.Pools.Select(p => p.Id));
+            services.AddSchedulingLoop(world, providers: providers, speedUp: settings.SpeedUp);
+        }
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -101,6 +109,7 @@ public static class ServerApp
         JobsApi.Map(app);
         LedgerApi.Map(app);
         RegistryApi.Map(app);
+        AgentsApi.Map(app);
         return app;
     }
 

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Suanwang.Providers.Adapters;
+using Suanwang.Server.Access;
+using Suanwang.Server.Agents;
+using Suanwang.Server.Scheduling;
+
+namespace Suanwang.Server.Api;
+
+/// <summary>
+/// <c>/v1/agents</c>: what a <c>suanwang agent</c> calls with its provider token. It pulls the work of its
+/// pool (tasks to run, tasks to stop) — which also attaches the pool and proves the agent alive — then
+/// reports each task's phase and streams its output. An agent reaches only pools of its own provider's
+/// sites; anything else answers 404.
+/// </summary>
+internal static class AgentsApi
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var agents = routes.MapGroup("/v1/agents").WithTags("agents").RequireAuthorization(AccessPolicies.ProviderOrOperator);
+        agents.MapPost("/pull/{**pool}", Pull);
+        agents.MapPost("/reports", Report);
+        agents.MapPost("/logs/{**task}", Log);
+    }
+
+    private static IResult Pull(string pool, HttpContext context, ServerWorld world, AgentAdapter adapter, TrustScores trust)
+    {
+        var caller = Caller.From(context.User);
+        if (world.Topology.FindPool(pool) is not { } known || !(caller.IsOperator || world.Topology.FindSite(known.SiteId)?.ProviderId == caller.Subject))
+        {
+            trust.Violation(caller.Principal, $"agent pull for unknown or foreign pool {pool}");
+            return Problems.NotFound(context, "pool", pool);
+        }
+        try
+        {
+            var work = adapter.Pull(known.Id, known.SiteId);
+            return TypedResults.Json(work, Json.Options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Problems.Result(context, StatusCodes.Status409Conflict, "Conflict", ex.Message);
+        }
+    }
+
+    private static async Task<IResult> Report(HttpContext context, ServerWorld world, AgentAdapter adapter, TrustScores trust)
+    {
+        var (report, problem) = await Documents.ReadAsync<AgentReportDocument>(context, "report").ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        if (!Enum.TryParse<TaskPhase>(report!.Phase, ignoreCase: true, out var phase) || phase is TaskPhase.Unknown or TaskPhase.Queued || char.IsDigit(report.Phase[0]))
+            return Problems.BadRequest(context, $"phase '{report.Phase}' is not one of running, succeeded, failed, cancelled");
+        if (report.Message is { Length: > 4000 })
+            return Problems.BadRequest(context, "message is longer than 4,000 characters");
+        if (!MayReport(context, world, adapter, trust, report.TaskId))
+            return Problems.NotFound(context, "task", report.TaskId);
+        adapter.Report(report.TaskId, phase, report.ExitCode, report.Message);
+        (context.RequestServices.GetService(typeof(SchedulingLoop)) as SchedulingLoop)?.Trigger(); // fold the report into the job now
+        return TypedResults.Json(new { task_id = report.TaskId, phase = phase.ToString().ToLowerInvariant() }, Json.Options);
+    }
+
+    private static async Task<IResult> Log(string task, HttpContext context, ServerWorld world, AgentAdapter adapter, TrustScores trust)
+    {
+        if (!MayReport(context, world, adapter, trust, task))
+            return Problems.NotFound(context, "task", task);
+        var (text, problem) = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        adapter.AppendLog(task, text!);
+        return TypedResults.NoContent();
+    }
+
+    // The task must exist and run on a pool of the caller's provider.
+    private static bool MayReport(HttpContext context, ServerWorld world, AgentAdapter adapter, TrustScores trust, string taskId)
+    {
+        var caller = Caller.From(context.User);
+        var pool = adapter.PoolOf(taskId);
+        var site = pool is null ? null : world.Topology.FindPool(pool) is { } p ? world.Topology.FindSite(p.SiteId) : null;
+        if (site is not null && (caller.IsOperator || site.ProviderId == caller.Subject))
+            return true;
+        trust.Violation(caller.Principal, $"agent report for unknown or foreign task {taskId}");
+        return false;
+    }
+}
+
+/// <summary>An agent's report on a task: <c>{ "task_id", "phase": "running" | "succeeded" | "failed" | "cancelled", "exit_code", "message" }</c>.</summary>
+/// <param name="TaskId">The task.</param>
+/// <param name="Phase">Where it is.</param>
+/// <param name="ExitCode">The process's exit code once it ended.</param>
+/// <param name="Message">Why it failed, or null.</param>
+public sealed record AgentReportDocument(string TaskId, string Phase, int? ExitCode, string? Message);

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Suanwang.Server.Agents;
+using Suanwang.Server.Scheduling;
+using Suanwang.Server.Store;
+using static Suanwang.Server.Tests.Api.JobsApiTests;
+
+namespace Suanwang.Server.Tests.Api;
+
+/// <summary>
+/// The server's side of <c>suanwang agent</c>, driven over HTTP as an agent would (the agent process itself
+/// is issue 6): a provider registers its site, its agent pulls (attaching the pool), the loop places a
+/// job there, the agent receives the task, reports it running and then succeeded, and the job follows.
+/// </summary>
+public sealed class AgentsApiTests
+{
+    private const string Site = """
+        {"id": "sg-edge", "at": "Beijing", "tier": "edge", "jurisdiction": "SG", "provider": "p-new",
+         "pools": [{"id": "sg-edge/cpu", "kind": "general", "nodes": 4, "node": {"cpu": 32, "memory": "128GiB"},
+                    "price_per_cu_hour": "0.50 CNY", "pue": 1.3, "carbon_g_per_kwh": 400}]}
+        """;
+
+    private static readonly string SgJob = JsonJob("in-sg").Replace("\"duration\":\"30m\"", "\"duration\":\"30m\",\"jurisdictions\":[\"SG\"],\"run\":{\"command\":\"echo hi\"}", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_job_runs_through_an_agent_that_pulls_and_reports()
+    {
+        await using var api = await TestApi.StartAsync(schedule: true);
+        var loop = api.Services.GetRequiredService<SchedulingLoop>();
+        var agent = await api.ClientAsync(Role.Provider, "p-new");
+        var stranger = await api.ClientAsync(Role.Provider, "p-other");
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+        Assert.Equal(HttpStatusCode.Created, (await agent.PutAsync("/v1/sites/sg-edge", Json(Site))).StatusCode);
+        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob)))).GetProperty("id").GetString()!;
+
+        await loop.RunCycleAsync(default);
+        Assert.Equal("pending", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString()); // no agent yet
+
+        Assert.Empty((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync("/v1/agents/pull/sg-edge/cpu", null)).StatusCode);
+        await loop.RunCycleAsync(default);
+        Assert.Equal("placed", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
+
+        var work = await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null));
+        var task = Assert.Single(work.GetProperty("run").EnumerateArray());
+        var taskId = task.GetProperty("task_id").GetString()!;
+        Assert.Equal(id, task.GetProperty("job_id").GetString());
+        Assert.Equal("echo hi", task.GetProperty("run").GetProperty("command").GetString());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{taskId}}","phase":"running"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{taskId}}","phase":"sleeping"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{taskId}}","phase":"running"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.PostAsync($"/v1/agents/logs/{Uri.EscapeDataString(taskId)}", new StringContent("hi\n"))).StatusCode);
+        await loop.RunCycleAsync(default);
+        Assert.Equal("running", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{taskId}}","phase":"succeeded","exit_code":0}"""))).StatusCode);
+        await loop.RunCycleAsync(default);
+        Assert.Equal("completed", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
+        var log = await api.Services.GetRequiredService<AgentAdapter>().LogsAsync(taskId, 0, 100, default);
+        Assert.Equal("hi\n", log.Text);
+        Assert.Empty((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_is_stopped_through_the_agent_and_a_silent_agent_takes_its_site_down()
+    {
+        await using var api = await TestApi.StartAsync(schedule: true);
+        var loop = api.Services.GetRequiredService<SchedulingLoop>();
+        var agent = await api.ClientAsync(Role.Provider, "p-new");
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+        await agent.PutAsync("/v1/sites/sg-edge", Json(Site));
+        await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null);
+        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob)))).GetProperty("id").GetString()!;
+        await loop.RunCycleAsync(default);
+        var taskId = Assert.Single((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray()).GetProperty("task_id").GetString()!;
+        await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{taskId}}","phase":"running"}"""));
+        await loop.RunCycleAsync(default);
+
+        Assert.Equal(HttpStatusCode.OK, (await tenant.PostAsync($"/v1/jobs/{id}/cancel", null)).StatusCode);
+        await loop.RunCycleAsync(default); // the loop stops the task at its adapter
+        var work = await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null));
+        Assert.Equal([taskId], work.GetProperty("stop").EnumerateArray().Select(t => t.GetString()));
+        Assert.Empty(work.GetProperty("run").EnumerateArray());
+
+        // The agent goes silent past the timeout: its site is down, so a new SG job is not placed there.
+        api.Clock.Advance(AgentAdapter.HeartbeatTimeout + TimeSpan.FromSeconds(1));
+        var next = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob.Replace("in-sg", "in-sg-2", StringComparison.Ordinal))))).GetProperty("id").GetString()!;
+        await loop.RunCycleAsync(default);
+        Assert.Equal("pending", (await Body(await tenant.GetAsync($"/v1/jobs/{next}"))).GetProperty("state").GetString());
+        await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null); // back
+        await loop.RunCycleAsync(default);
+        Assert.Equal("placed", (await Body(await tenant.GetAsync($"/v1/jobs/{next}"))).GetProperty("state").GetString());
+    }
+}
