@@ -285,16 +285,22 @@ internal sealed class CandidateEvaluator
 
     /// <summary>
     /// A lower bound of the ticks from now until the job (one task) would finish on a pool that passed the
-    /// hard filters, whatever staging and the cycle's reservations do: run time plus output return (the
-    /// latter only when the policy sees the network); and the tasks one node holds.
+    /// hard filters, whatever the cycle's reservations do: the shortest conceivable staging, run time and
+    /// output return (staging and output only when the policy sees the network; the same terms as the seconds
+    /// of <see cref="LowerBound"/>); and the tasks one node holds.
     /// </summary>
     public (long Ticks, int TasksPerNode) OneTaskBound(PendingJob job, int poolIndex, bool seesNetwork, int userPoint)
     {
         var context = Context(job, userPoint);
         var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
         var runtime = (long)Math.Ceiling(context.Demand.Duration.Ticks / context.Fit.Speedup(poolIndex));
-        var output = seesNetwork ? context.OutputReturn(_snapshot.Pools[poolIndex].PointOfPresence).Ticks : 0;
-        return (runtime + output, perNode);
+        long staging = 0, output = 0;
+        if (seesNetwork)
+        {
+            staging = StagingLowerBound(context, poolIndex).Ticks;
+            output = context.OutputReturn(_snapshot.Pools[poolIndex].PointOfPresence).Ticks;
+        }
+        return (staging + runtime + output, perNode);
     }
 
     /// <summary>

@@ -44,7 +44,8 @@ public static partial class Scheduler
             DateTimeOffset? useful = null;
             if (!outcome.Exhaustive && bestSingle is { } earliest)
                 useful = gang || demand.Deadline is not { } deadline || deadline >= earliest ? earliest.AddTicks(-1) : deadline;
-            var offers = Offers(job, userPoint, feasible, useful, out var lazy);
+            // (The reference cycle that estimates every pool plans every site, so the property test checks the site bound.)
+            var offers = Offers(job, userPoint, feasible, useful, EstimateEveryPool ? null : bestSingle, out var lazy);
             if (offers.Count < 2)
                 return null;
             var options = new List<MultiPartOption>();
@@ -59,8 +60,8 @@ public static partial class Scheduler
                             $"gang across the pools of site '{site.Key}': together they hold at most {onSite.Sum(o => o.Capacity)} of its {demand.Tasks} tasks"), null));
                         continue;
                     }
-                    if (lazy is not null && !Estimated(onSite, lazy, job, userPoint))
-                        continue; // no part on this site can finish before the best single pool
+                    if (lazy is not null && onSite.Exists(o => lazy.Contains(o.Pool)))
+                        continue; // no gang on this site can complete before the best single pool
                     var parts = GangPlanner.Plan(onSite, demand.Tasks, State.Profile);
                     if (!parts.IsDefault && (bestSingle is not { } single || parts.Max(p => p.Completion) < single))
                         Offer("gang", parts, job, singlePools.Length, extra, options);
@@ -121,18 +122,20 @@ public static partial class Scheduler
         /// <summary>
         /// Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.
         /// With <paramref name="useful"/>, a pool that cannot finish one task by then (and has no feasible estimate) is
-        /// left out of a split's offers, and is a gang's offer by size only, its pool listed in <paramref name="lazy"/>.
+        /// left out of a split's offers. For a gang, with <paramref name="bestSingle"/>, every pool of a site whose pools
+        /// cannot together complete the gang before it (<see cref="GangSiteBound"/>) is an offer by size only, listed in
+        /// <paramref name="lazy"/>: such a site is not planned.
         /// </summary>
-        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible, DateTimeOffset? useful, out HashSet<int>? lazy)
+        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible, DateTimeOffset? useful, DateTimeOffset? bestSingle, out HashSet<int>? lazy)
         {
             lazy = null;
             var probe = job with { Demand = job.Demand with { Tasks = 1 } };
             // Parts of one job are billed in one currency: the best single pool's, else the first eligible pool's.
             var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
-            var offers = new List<PoolOffer>();
             var gang = job.Demand.Type == JobType.Gang;
             // The hard filters for one task, in one pass over the shared layers (as the search filters the whole job).
             var open = Evaluator.FilterAll(probe, userPoint, policy, _probeRejected ??= new Candidate?[snapshot.Pools.Length], _probeOpen ??= new int[snapshot.Pools.Length]);
+            var eligible = new List<(int Pool, int Single, long Finish, int PerNode)>();
             var next = 0; // feasible estimates are in pool order, and their pools pass the filters for one task too
             for (var k = 0; k < open; k++)
             {
@@ -147,19 +150,25 @@ public static partial class Scheduler
                 currency ??= facts.Pool.PricePerCuHour.Currency;
                 if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
                     continue;
-                if (single < 0 && useful is { } by)
+                var (finish, perNode) = Evaluator.OneTaskBound(probe, i, policy.SeesNetwork, userPoint);
+                eligible.Add((i, single, finish, perNode));
+            }
+            bool[]? late = null;
+            if (gang && bestSingle is { } before)
+                MarkLateGangSites(eligible, job.Demand.Tasks, before, late = new bool[eligible.Count]);
+            var offers = new List<PoolOffer>(eligible.Count);
+            for (var k = 0; k < eligible.Count; k++)
+            {
+                var (i, single, finish, perNode) = eligible[k];
+                var facts = snapshot.Pools[i];
+                if (late is not null && late[k])
                 {
-                    var (finish, perNode) = Evaluator.OneTaskBound(probe, i, policy.SeesNetwork, userPoint);
-                    if (now.UtcTicks + finish > by.UtcTicks)
-                    {
-                        if (gang)
-                        {
-                            (lazy ??= []).Add(i);
-                            offers.Add(new PoolOffer(i, facts.Pool.NodeCount, perNode, default, now, 0, default, default));
-                        }
-                        continue;
-                    }
+                    (lazy ??= []).Add(i);
+                    offers.Add(new PoolOffer(i, facts.Pool.NodeCount, perNode, default, now, 0, default, default));
+                    continue;
                 }
+                if (!gang && single < 0 && useful is { } by && now.UtcTicks + finish > by.UtcTicks)
+                    continue;
                 // A feasible single pool's estimate already holds the offer: none of its parts depends on the task count.
                 offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
             }
@@ -167,21 +176,52 @@ public static partial class Scheduler
         }
 
         /// <summary>
-        /// Estimates a site's offers left by size only, unless none of them can finish one task in time
-        /// (then false: a gang over the site is no earlier than the best single pool).
+        /// Marks in <paramref name="late"/> the eligible pools of each site over whose pools no gang can complete
+        /// strictly before <paramref name="before"/>, judged from <see cref="GangSiteBound"/> alone (nothing is
+        /// estimated). The pools of a site are consecutive in topology order, so a site is a run of entries.
         /// </summary>
-        private bool Estimated(List<PoolOffer> onSite, HashSet<int> lazy, PendingJob job, int userPoint)
+        private void MarkLateGangSites(List<(int Pool, int Single, long Finish, int PerNode)> eligible, int tasks, DateTimeOffset before, bool[] late)
         {
-            if (onSite.TrueForAll(o => lazy.Contains(o.Pool)))
-                return false;
-            var probe = job with { Demand = job.Demand with { Tasks = 1 } };
-            for (var k = 0; k < onSite.Count; k++)
+            var run = new List<(long Finish, long Capacity)>(4);
+            for (var first = 0; first < eligible.Count;)
             {
-                var pool = onSite[k].Pool;
-                if (lazy.Contains(pool))
-                    onSite[k] = PoolOffer.From(Evaluator.Estimate(probe, pool, State, now, policy.SeesNetwork, userPoint), snapshot.Pools[pool]);
+                var site = snapshot.Pools[eligible[first].Pool].Site;
+                var end = first;
+                run.Clear();
+                for (; end < eligible.Count && ReferenceEquals(snapshot.Pools[eligible[end].Pool].Site, site); end++)
+                    run.Add((eligible[end].Finish, (long)snapshot.Pools[eligible[end].Pool].Pool.NodeCount * eligible[end].PerNode));
+                var bound = GangSiteBound(run, tasks);
+                if (bound == long.MaxValue || now.UtcTicks + bound >= before.UtcTicks)
+                    Array.Fill(late, true, first, end - first);
+                first = end;
             }
-            return true;
+        }
+
+        /// <summary>
+        /// A lower bound of the ticks from now to the completion of a gang of <paramref name="tasks"/> over
+        /// pools of one site, given each pool's one-task finish bound (<see cref="CandidateEvaluator.OneTaskBound"/>)
+        /// and task capacity by size; <see cref="long.MaxValue"/> when no two pools can hold it.
+        /// </summary>
+        /// <remarks>
+        /// A gang's parts all start at or after now and after their inputs are staged, hold their nodes for the
+        /// slowest used pool's run time and complete with their output's return, so it completes no earlier than
+        /// now + the largest one-task finish bound among the pools it uses; it uses at least two pools whose
+        /// capacities hold the gang. The smallest such largest bound: take pools by bound until two are taken and
+        /// their capacities reach the gang size; the last one taken sets it.
+        /// </remarks>
+        internal static long GangSiteBound(List<(long Finish, long Capacity)> pools, int tasks)
+        {
+            pools.Sort((a, b) => a.Finish.CompareTo(b.Finish));
+            long capacity = 0;
+            var taken = 0;
+            foreach (var (finish, room) in pools)
+            {
+                capacity += room;
+                taken++;
+                if (taken >= 2 && capacity >= tasks)
+                    return finish;
+            }
+            return long.MaxValue;
         }
 
         private Candidate?[]? _probeRejected; // scratch of Offers: the filters' verdicts for one task (unread)
