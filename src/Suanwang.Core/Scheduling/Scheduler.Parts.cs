@@ -22,14 +22,17 @@ public static partial class Scheduler
         /// </summary>
         /// <remarks>
         /// The search need not have estimated every feasible pool (<see cref="SearchOutcome.Exhaustive"/>):
-        /// it estimated the winner and every pool that could complete before the earliest feasible
-        /// completion, which is all a combination is compared with. Offers of pools that cannot finish one
-        /// task by then (<see cref="CandidateEvaluator.OneTaskBound"/>) are then left out: they could
-        /// add no part to a split, and a gang over a site all of whose pools finish no earlier is rejected
-        /// anyway. The plan is the one an exhaustive evaluation gives; only pools left out are explained as not scored.
+        /// it estimated the winner (and the first feasible pool in topology order), so the earliest feasible
+        /// completion it knows is an upper bound of the real one. A combination is offered only when it
+        /// completes strictly before every feasible single pool, so before one is offered every pool left out
+        /// that could complete by its completion is estimated (<see cref="CandidateSearch.EstimateUpTo"/>):
+        /// the comparison is then exact. Offers of pools that cannot finish one task in time
+        /// (<see cref="CandidateEvaluator.OneTaskBound"/>) are left out: they could add no part to a split, and
+        /// a gang over a site whose pools cannot complete it in time is not planned. The plan is the one an
+        /// exhaustive evaluation gives; only pools left out are explained as not scored.
         /// </remarks>
         private Decision? MultiPartDecision(PendingJob job, int assignedPool, int userPoint, List<Estimate> feasible,
-            Candidate[] singlePools, SearchOutcome outcome)
+            Candidate[] singlePools, ref SearchOutcome outcome)
         {
             var demand = job.Demand;
             var gang = demand.Type == JobType.Gang;
@@ -39,43 +42,63 @@ public static partial class Scheduler
             feasible.Sort((a, b) => a.Pool.CompareTo(b.Pool)); // the search meets pools in bound order; offers walk them in topology order
             // Candidates over several pools, after the single pools' (the full list is built only when there are any).
             var extra = new List<Candidate>();
+            // The earliest feasible single completion found: exact up to the times EarliestSingleUpTo was asked for.
             var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
-            // Offers finishing one task no earlier than this cannot help (null: every offer is needed).
-            DateTimeOffset? useful = null;
-            if (!outcome.Exhaustive && bestSingle is { } earliest)
-                useful = gang || demand.Deadline is not { } deadline || deadline >= earliest ? earliest.AddTicks(-1) : deadline;
-            // (The reference cycle that estimates every pool plans every site, so the property test checks the site bound.)
-            var offers = Offers(job, userPoint, feasible, useful, EstimateEveryPool ? null : bestSingle, out var lazy);
-            if (offers.Count < 2)
+            // Whether the search left pools out (the reference cycle that estimates every pool prunes nothing here either).
+            var onDemand = !outcome.Exhaustive;
+            var search = outcome;
+            var probe = job with { Demand = demand with { Tasks = 1 } };
+            var eligible = Eligible(probe, userPoint, feasible);
+            if (eligible.Count < 2)
                 return null;
             var options = new List<MultiPartOption>();
             if (gang)
             {
-                foreach (var site in offers.GroupBy(o => snapshot.Pools[o.Pool].Site.Id, StringComparer.Ordinal).Where(g => g.Count() >= 2))
+                for (var first = 0; first < eligible.Count;)
                 {
-                    var onSite = site.ToList();
-                    if (onSite.Sum(o => o.Capacity) < demand.Tasks)
+                    var site = snapshot.Pools[eligible[first].Pool].Site;
+                    var end = first + 1;
+                    while (end < eligible.Count && ReferenceEquals(snapshot.Pools[eligible[end].Pool].Site, site))
+                        end++;
+                    var onSite = eligible.GetRange(first, end - first);
+                    first = end;
+                    if (onSite.Count < 2)
+                        continue;
+                    var capacity = onSite.Sum(e => e.Capacity);
+                    if (capacity < demand.Tasks)
                     {
                         extra.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
-                            $"gang across the pools of site '{site.Key}': together they hold at most {onSite.Sum(o => o.Capacity)} of its {demand.Tasks} tasks"), null));
+                            $"gang across the pools of site '{site.Id}': together they hold at most {capacity} of its {demand.Tasks} tasks"), null));
                         continue;
                     }
-                    if (lazy is not null && onSite.Exists(o => lazy.Contains(o.Pool)))
-                        continue; // no gang on this site can complete before the best single pool
-                    var parts = GangPlanner.Plan(onSite, demand.Tasks, State.Profile);
-                    if (!parts.IsDefault && (bestSingle is not { } single || parts.Max(p => p.Completion) < single))
+                    if (onDemand && bestSingle is { } known)
+                    {
+                        // No gang over the site completes before now + its bound: skip it if a single pool is no later.
+                        var bound = GangSiteBound([.. onSite.Select(e => (e.Finish, e.Capacity))], demand.Tasks);
+                        bestSingle = EarliestSingleUpTo(TimeSpan.FromTicks(bound).TotalSeconds, feasible, ref search) ?? known;
+                        if (now.UtcTicks + bound >= bestSingle.Value.UtcTicks)
+                            continue;
+                    }
+                    var parts = GangPlanner.Plan(OffersOf(onSite, probe, userPoint, feasible), demand.Tasks, State.Profile);
+                    if (parts.IsDefault)
+                        continue;
+                    var completion = parts.Max(p => p.Completion);
+                    if (onDemand && bestSingle is { } before && completion < before)
+                        bestSingle = EarliestSingleUpTo((completion - now).TotalSeconds, feasible, ref search);
+                    if (bestSingle is not { } single || completion < single)
                         Offer("gang", parts, job, singlePools.Length, extra, options);
                 }
             }
-            else
+            else if (SplitOffers(eligible, probe, userPoint, feasible, onDemand, ref bestSingle, ref search) is { } offers)
             {
                 var limit = bestSingle is { } single ? single.AddTicks(-1) : offers.Max(o => FullPoolFinish(o));
                 if (demand.Deadline is { } deadline && deadline < limit)
                     limit = deadline;
-                var parts = limit > now ? ArraySplitter.Plan(offers, demand.Tasks, now, limit, State.Profile) : default;
+                var parts = limit > now && offers.Count >= 2 ? ArraySplitter.Plan(offers, demand.Tasks, now, limit, State.Profile) : default;
                 if (!parts.IsDefault)
                     Offer("split", parts, job, singlePools.Length, extra, options);
             }
+            outcome = search;
             if (extra.Count == 0)
                 return null;
             var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + extra.Count);
@@ -117,120 +140,6 @@ public static partial class Scheduler
                     best = k;
             }
             return best;
-        }
-
-        /// <summary>
-        /// Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.
-        /// With <paramref name="useful"/>, a pool that cannot finish one task by then (and has no feasible estimate) is
-        /// left out of a split's offers. For a gang, with <paramref name="bestSingle"/>, every pool of a site whose pools
-        /// cannot together complete the gang before it (<see cref="GangSiteBound"/>) is an offer by size only, listed in
-        /// <paramref name="lazy"/>: such a site is not planned.
-        /// </summary>
-        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible, DateTimeOffset? useful, DateTimeOffset? bestSingle, out HashSet<int>? lazy)
-        {
-            lazy = null;
-            var probe = job with { Demand = job.Demand with { Tasks = 1 } };
-            // Parts of one job are billed in one currency: the best single pool's, else the first eligible pool's.
-            var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
-            var gang = job.Demand.Type == JobType.Gang;
-            // The hard filters for one task, in one pass over the shared layers (as the search filters the whole job).
-            var open = Evaluator.FilterAll(probe, userPoint, policy, _probeRejected ??= new Candidate?[snapshot.Pools.Length], _probeOpen ??= new int[snapshot.Pools.Length]);
-            var eligible = new List<(int Pool, int Single, long Finish, int PerNode)>();
-            var next = 0; // feasible estimates are in pool order, and their pools pass the filters for one task too
-            for (var k = 0; k < open; k++)
-            {
-                var i = _probeOpen[k];
-                var facts = snapshot.Pools[i];
-                while (next < feasible.Count && feasible[next].Pool < i)
-                    next++;
-                var single = next < feasible.Count && feasible[next].Pool == i ? next : -1;
-                // A gang spans pools of one site only: a site with one pool has nothing to add to its pool's own candidate.
-                if (gang && facts.Site.Pools.Length < 2)
-                    continue;
-                currency ??= facts.Pool.PricePerCuHour.Currency;
-                if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
-                    continue;
-                var (finish, perNode) = Evaluator.OneTaskBound(probe, i, policy.SeesNetwork, userPoint);
-                eligible.Add((i, single, finish, perNode));
-            }
-            bool[]? late = null;
-            if (gang && bestSingle is { } before)
-                MarkLateGangSites(eligible, job.Demand.Tasks, before, late = new bool[eligible.Count]);
-            var offers = new List<PoolOffer>(eligible.Count);
-            for (var k = 0; k < eligible.Count; k++)
-            {
-                var (i, single, finish, perNode) = eligible[k];
-                var facts = snapshot.Pools[i];
-                if (late is not null && late[k])
-                {
-                    (lazy ??= []).Add(i);
-                    offers.Add(new PoolOffer(i, facts.Pool.NodeCount, perNode, default, now, 0, default, default));
-                    continue;
-                }
-                if (!gang && single < 0 && useful is { } by && now.UtcTicks + finish > by.UtcTicks)
-                    continue;
-                // A feasible single pool's estimate already holds the offer: none of its parts depends on the task count.
-                offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
-            }
-            return offers;
-        }
-
-        /// <summary>
-        /// Marks in <paramref name="late"/> the eligible pools of each site over whose pools no gang can complete
-        /// strictly before <paramref name="before"/>, judged from <see cref="GangSiteBound"/> alone (nothing is
-        /// estimated). The pools of a site are consecutive in topology order, so a site is a run of entries.
-        /// </summary>
-        private void MarkLateGangSites(List<(int Pool, int Single, long Finish, int PerNode)> eligible, int tasks, DateTimeOffset before, bool[] late)
-        {
-            var run = new List<(long Finish, long Capacity)>(4);
-            for (var first = 0; first < eligible.Count;)
-            {
-                var site = snapshot.Pools[eligible[first].Pool].Site;
-                var end = first;
-                run.Clear();
-                for (; end < eligible.Count && ReferenceEquals(snapshot.Pools[eligible[end].Pool].Site, site); end++)
-                    run.Add((eligible[end].Finish, (long)snapshot.Pools[eligible[end].Pool].Pool.NodeCount * eligible[end].PerNode));
-                var bound = GangSiteBound(run, tasks);
-                if (bound == long.MaxValue || now.UtcTicks + bound >= before.UtcTicks)
-                    Array.Fill(late, true, first, end - first);
-                first = end;
-            }
-        }
-
-        /// <summary>
-        /// A lower bound of the ticks from now to the completion of a gang of <paramref name="tasks"/> over
-        /// pools of one site, given each pool's one-task finish bound (<see cref="CandidateEvaluator.OneTaskBound"/>)
-        /// and task capacity by size; <see cref="long.MaxValue"/> when no two pools can hold it.
-        /// </summary>
-        /// <remarks>
-        /// A gang's parts all start at or after now and after their inputs are staged, hold their nodes for the
-        /// slowest used pool's run time and complete with their output's return, so it completes no earlier than
-        /// now + the largest one-task finish bound among the pools it uses; it uses at least two pools whose
-        /// capacities hold the gang. The smallest such largest bound: take pools by bound until two are taken and
-        /// their capacities reach the gang size; the last one taken sets it.
-        /// </remarks>
-        internal static long GangSiteBound(List<(long Finish, long Capacity)> pools, int tasks)
-        {
-            pools.Sort((a, b) => a.Finish.CompareTo(b.Finish));
-            long capacity = 0;
-            var taken = 0;
-            foreach (var (finish, room) in pools)
-            {
-                capacity += room;
-                taken++;
-                if (taken >= 2 && capacity >= tasks)
-                    return finish;
-            }
-            return long.MaxValue;
-        }
-
-        private Candidate?[]? _probeRejected; // scratch of Offers: the filters' verdicts for one task (unread)
-        private int[]? _probeOpen; // scratch of Offers: the pools that pass them
-
-        private DateTimeOffset FullPoolFinish(PoolOffer offer)
-        {
-            var ticks = PoolOffer.Ticks(offer.Runtime);
-            return new DateTimeOffset(State.Profile(offer.Pool).EarliestFit(offer.StagedAt.UtcTicks, ticks, 0) + ticks, TimeSpan.Zero) + offer.OutputReturn;
         }
 
         private string JoinedIds(IEnumerable<int> pools) => string.Join('+', pools.Select(p => snapshot.Pools[p].Pool.Id));

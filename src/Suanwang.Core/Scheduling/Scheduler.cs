@@ -127,10 +127,10 @@ public static partial class Scheduler
             // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need the earliest feasible
             // completion and the estimates of the pools that could beat it, besides the winner.
             var feasible = MultiPartEligible(demand) ? new List<Estimate>() : null;
-            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible, EstimateEveryPool ? SearchDepth.Every : SearchDepth.EarliestToo);
+            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible, EstimateEveryPool ? SearchDepth.Every : SearchDepth.OnDemand);
             // A job the batch round assigned to a pool that is still feasible stays there (the search did not weigh the others).
             if (feasible is not null && !outcome.Assigned
-                && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, outcome) is { } multiPart)
+                && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, ref outcome) is { } multiPart)
                 return multiPart;
             var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
             if (outcome.Winner is not { } chosen)
