@@ -74,6 +74,9 @@ internal sealed class CandidateEvaluator
         return -1;
     }
 
+    /// <summary>The place and fit layers the last <see cref="FilterAll"/> read (shared by the memo; an explanation may refer to them).</summary>
+    public (Candidate?[] Place, Candidate?[] Fit) LastLayers { get; private set; }
+
     /// <summary>The first hard filter the pool fails for the job, or null; these do not depend on time or load.</summary>
     public string? HardFilter(PendingJob job, PoolFacts pool, int userPoint, SchedulingPolicy policy) =>
         Reject(job, pool, _snapshot.Memo.IndexOf(pool), userPoint, policy)?.Rejection;
@@ -100,6 +103,7 @@ internal sealed class CandidateEvaluator
         var down = memo.DownLayer;
         var place = memo.PlaceLayer(context);
         var misfits = context.Fit.Misfits;
+        LastLayers = (place, context.Fit.MisfitLayer);
         var perNode = context.Fit.PerNode;
         var taskCapacity = context.Fit.TaskCapacity;
         var tasks = demand.Tasks;

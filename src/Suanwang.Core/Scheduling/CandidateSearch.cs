@@ -102,6 +102,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         if (feasible is null)
             depth = SearchDepth.Winner;
         _openCount = 0;
+        _layers = default;
         var pools = snapshot.Pools;
         var demand = job.Demand;
         if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint && Array.IndexOf(known.Open, assignedPool) >= 0)
@@ -120,6 +121,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         }
 
         var open = _openCount = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
+        _layers = evaluator.LastLayers;
         if (open == 0)
             return default;
 
@@ -166,7 +168,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         var bestTotal = double.PositiveInfinity;
         var found = false;
         (_job, _userPoint, _candidates, _state, _now, _scales, _feasible, _scored) = (job, userPoint, candidates, state, now, scales, feasible, 0);
-        (_earliest, _leftSorted, _leftNext) = (double.PositiveInfinity, false, 0);
+        (_earliest, _earliestCompletion, _leftHeapBuilt) = (double.PositiveInfinity, null, false);
         _left.Clear();
         _tied.Clear();
         while (_heap.Count > 0)
@@ -225,7 +227,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     }
 
     /// <summary>
-    /// After a <see cref="SearchDepth.OnDemand"/> run: makes <see cref="EarliestSeconds"/> exact up to
+    /// After a <see cref="SearchDepth.OnDemand"/> run: makes <see cref="EarliestCompletion"/> exact up to
     /// <paramref name="seconds"/> from now. Pools still not scored are taken in order of their lower bound of
     /// the seconds to completion (then pool index) and estimated (scored or rejected; feasible ones join the
     /// run's list) while that bound is at most <paramref name="seconds"/> and below the earliest feasible
@@ -234,17 +236,22 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     /// </summary>
     public int EstimateUpTo(double seconds)
     {
-        if (!_leftSorted)
+        if (!_leftHeapBuilt)
         {
-            _left.Sort((a, b) => _seconds[a] != _seconds[b] ? _seconds[a].CompareTo(_seconds[b]) : a.CompareTo(b));
-            _leftSorted = true;
+            // A heap by (bound, pool): usually only a few pools are taken before the bounds pass the limit.
+            _leftHeap.Clear();
+            foreach (var pool in _left)
+                _leftHeap.Add(_seconds[pool], pool);
+            _leftHeap.Build();
+            _leftHeapBuilt = true;
         }
         var estimated = 0;
-        for (; _leftNext < _left.Count; _leftNext++)
+        while (_leftHeap.Count > 0)
         {
-            var pool = _left[_leftNext];
-            if (_seconds[pool] > seconds || _seconds[pool] >= _earliest)
+            var (bound, pool) = _leftHeap.Peek();
+            if (bound > seconds || bound >= _earliest)
                 break;
+            _leftHeap.Pop();
             if (!ReferenceEquals(_candidates![pool], snapshot.Memo.Outbound(pool)))
                 continue; // estimated already (the walk to the first feasible pool)
             Score(pool);
@@ -253,8 +260,20 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         return estimated;
     }
 
-    /// <summary>Seconds from now to the earliest completion among the feasible pools the last run (and <see cref="EstimateUpTo"/>) estimated; infinity when none.</summary>
-    public double EarliestSeconds => _earliest;
+    /// <summary>The earliest completion among the feasible pools the last run (and <see cref="EstimateUpTo"/>) estimated; null when none.</summary>
+    public DateTimeOffset? EarliestCompletion => _earliestCompletion;
+
+    /// <summary>
+    /// The explanation of the last run's job: <paramref name="pools"/> (one candidate per pool) then
+    /// <paramref name="extra"/>, stored as its difference from the filter layers that run read and the pools'
+    /// shared "not scored" notes (<see cref="CandidateList"/>), or copied when the run filtered nothing.
+    /// </summary>
+    public CandidateList Explain(ReadOnlySpan<Candidate> pools, ReadOnlySpan<Candidate> extra = default) =>
+        _layers.Place is { } place && pools.Length == snapshot.Pools.Length
+            ? CandidateList.Over(place, _layers.Fit, snapshot.Memo.OutboundLayer, pools, extra)
+            : CandidateList.Copy(pools, extra);
+
+    private (Candidate?[] Place, Candidate?[] Fit) _layers;
 
     /// <summary>Pools the last run estimated and found feasible, including those <see cref="EstimateUpTo"/> added.</summary>
     public int Scored => _scored;
@@ -269,9 +288,10 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     private List<Estimate>? _feasible;
     private int _scored;
     private double _earliest;
+    private DateTimeOffset? _earliestCompletion;
     private readonly List<int> _left = []; // pools the last run left out (not scored), for EstimateUpTo
-    private bool _leftSorted;
-    private int _leftNext;
+    private readonly PoolHeap _leftHeap = new(snapshot.Pools.Length);
+    private bool _leftHeapBuilt;
 
     /// <summary>Estimates a pool for the job of the last run: a rejection by staging, deadline or budget, or its score parts.</summary>
     private ScoreParts? Score(int pool)
@@ -286,7 +306,8 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         var parts = Scoring.Parts(estimate, policy, _scales, demand, snapshot, _now);
         _candidates![pool] = new Candidate(snapshot.Pools[pool].Pool.Id, null, parts);
         _feasible?.Add(estimate);
-        _earliest = Math.Min(_earliest, (estimate.Completion - _now).TotalSeconds);
+        if (_earliestCompletion is not { } known || estimate.Completion < known)
+            (_earliestCompletion, _earliest) = (estimate.Completion, (estimate.Completion - _now).TotalSeconds);
         _scored++;
         return parts;
     }

@@ -15,6 +15,7 @@ public static partial class Scheduler
     {
         private Candidate?[]? _probeRejected; // scratch of Eligible: the filters' verdicts for one task (unread)
         private int[]? _probeOpen; // scratch of Eligible: the pools that pass them
+        private readonly List<(long Finish, long Capacity)> _siteBounds = []; // scratch of MultiPartDecision: one site's pools
 
         /// <summary>
         /// The pools that can hold a part (docs/scheduler.md, "Which pools can hold a part"), in topology order:
@@ -54,11 +55,29 @@ public static partial class Scheduler
             var offers = new List<PoolOffer>();
             foreach (var pool in pools)
             {
-                var single = feasible.FindIndex(e => e.Pool == pool.Pool);
+                var single = IndexOfPool(feasible, pool.Pool);
                 var facts = snapshot.Pools[pool.Pool];
                 offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, pool.Pool, State, now, policy.SeesNetwork, userPoint), facts));
             }
             return offers;
+        }
+
+        /// <summary>Where <paramref name="pool"/>'s estimate is in <paramref name="estimates"/> (in pool order), or −1.</summary>
+        private static int IndexOfPool(List<Estimate> estimates, int pool)
+        {
+            int low = 0, high = estimates.Count - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                var at = estimates[middle].Pool;
+                if (at == pool)
+                    return middle;
+                if (at < pool)
+                    low = middle + 1;
+                else
+                    high = middle - 1;
+            }
+            return -1;
         }
 
         /// <summary>
@@ -83,8 +102,7 @@ public static partial class Scheduler
                 return null;
             bestSingle = known = EarliestSingleUpTo(double.PositiveInfinity, feasible, ref outcome) ?? known;
             var by = probe.Demand.Deadline is { } deadline && deadline < known ? deadline : known.AddTicks(-1);
-            var singles = feasible.Select(e => e.Pool).ToHashSet();
-            return OffersOf(eligible.Where(e => singles.Contains(e.Pool) || now.UtcTicks + e.Finish <= by.UtcTicks), probe, userPoint, feasible);
+            return OffersOf(eligible.Where(e => now.UtcTicks + e.Finish <= by.UtcTicks || IndexOfPool(feasible, e.Pool) >= 0), probe, userPoint, feasible);
         }
 
         /// <summary>
@@ -100,7 +118,7 @@ public static partial class Scheduler
                 outcome = outcome with { Scored = Search.Scored, Outbound = outcome.Outbound - estimated };
                 feasible.Sort((a, b) => a.Pool.CompareTo(b.Pool));
             }
-            return feasible.Count == 0 ? null : feasible.Min(e => e.Completion);
+            return Search.EarliestCompletion;
         }
 
         /// <summary>

@@ -60,26 +60,32 @@ public static partial class Scheduler
                     var end = first + 1;
                     while (end < eligible.Count && ReferenceEquals(snapshot.Pools[eligible[end].Pool].Site, site))
                         end++;
-                    var onSite = eligible.GetRange(first, end - first);
+                    var (from, count) = (first, end - first);
                     first = end;
-                    if (onSite.Count < 2)
+                    if (count < 2)
                         continue;
-                    var capacity = onSite.Sum(e => e.Capacity);
+                    long capacity = 0;
+                    for (var k = from; k < end; k++)
+                        capacity += eligible[k].Capacity;
                     if (capacity < demand.Tasks)
                     {
-                        extra.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
+                        extra.Add(new Candidate(JoinedIds(eligible.Skip(from).Take(count).Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
                             $"gang across the pools of site '{site.Id}': together they hold at most {capacity} of its {demand.Tasks} tasks"), null));
                         continue;
                     }
                     if (onDemand && bestSingle is { } known)
                     {
                         // No gang over the site completes before now + its bound: skip it if a single pool is no later.
-                        var bound = GangSiteBound([.. onSite.Select(e => (e.Finish, e.Capacity))], demand.Tasks);
+                        var bounds = _siteBounds;
+                        bounds.Clear();
+                        for (var k = from; k < end; k++)
+                            bounds.Add((eligible[k].Finish, eligible[k].Capacity));
+                        var bound = GangSiteBound(bounds, demand.Tasks);
                         bestSingle = EarliestSingleUpTo(TimeSpan.FromTicks(bound).TotalSeconds, feasible, ref search) ?? known;
                         if (now.UtcTicks + bound >= bestSingle.Value.UtcTicks)
                             continue;
                     }
-                    var parts = GangPlanner.Plan(OffersOf(onSite, probe, userPoint, feasible), demand.Tasks, State.Profile);
+                    var parts = GangPlanner.Plan(OffersOf(eligible.GetRange(from, count), probe, userPoint, feasible), demand.Tasks, State.Profile);
                     if (parts.IsDefault)
                         continue;
                     var completion = parts.Max(p => p.Completion);
@@ -101,15 +107,17 @@ public static partial class Scheduler
             outcome = search;
             if (extra.Count == 0)
                 return null;
-            var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + extra.Count);
-            candidates.AddRange(singlePools);
-            candidates.AddRange(extra);
+            Candidate[] candidates = [.. singlePools, .. extra];
             if (options.Count == 0 && feasible.Count > 0)
                 return DecideOnePool(job, feasible, ScoreAll(feasible, demand), candidates);
             if (options.Count == 0)
-                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.MoveToImmutable());
+                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", Explain(candidates));
             return DecideAmong(job, feasible, options, candidates);
         }
+
+        /// <summary>A multi-pool job's explanation: the single pools (as the search's layers hold most of them), then the candidates over several pools.</summary>
+        private CandidateList Explain(Candidate[] candidates) =>
+            Search.Explain(candidates.AsSpan(0, snapshot.Pools.Length), candidates.AsSpan(snapshot.Pools.Length));
 
         /// <summary>Gangs and splittable arrays of two or more tasks may be placed over several pools.</summary>
         /// <remarks>
@@ -190,7 +198,7 @@ public static partial class Scheduler
         }
 
         /// <summary>Scores single pools and multi-pool options together; single pools come first, so they win ties.</summary>
-        private Decision DecideAmong(PendingJob job, List<Estimate> feasible, List<MultiPartOption> options, ImmutableArray<Candidate>.Builder candidates)
+        private Decision DecideAmong(PendingJob job, List<Estimate> feasible, List<MultiPartOption> options, Candidate[] candidates)
         {
             var all = new List<Estimate>(feasible.Count + options.Count);
             all.AddRange(feasible);
@@ -208,16 +216,16 @@ public static partial class Scheduler
                     candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
             }
             if (PartsQueueHold(Layout(job.Demand, option, reserve: false)) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, Explain(candidates));
             var placement = BindParts(job, option);
             var site = option.Kind == "gang" ? $" of site '{placement.SiteId}'" : "";
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, Explain(candidates));
         }
 
         /// <summary>The single-pool tail of a decision (as in <see cref="DecideUnchecked"/>), when a single pool won.</summary>
-        private Decision DecideOnePool(PendingJob job, List<Estimate> feasible, ImmutableArray<ScoreParts> scores, ImmutableArray<Candidate>.Builder candidates,
+        private Decision DecideOnePool(PendingJob job, List<Estimate> feasible, ImmutableArray<ScoreParts> scores, Candidate[] candidates,
             int winner = -1, int considered = -1)
         {
             for (var k = 0; k < feasible.Count; k++)
@@ -227,12 +235,12 @@ public static partial class Scheduler
             }
             var chosen = feasible[winner >= 0 ? winner : WinnerOf(feasible, scores)];
             if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, Explain(candidates));
             if (Bind(job, chosen, out var unstaged) is not { } placement)
-                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.MoveToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", Explain(candidates));
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, Explain(candidates));
         }
 
         /// <summary>

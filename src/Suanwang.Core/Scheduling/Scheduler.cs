@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Suanwang.Core.Model;
 using Suanwang.Core.Network;
 using Suanwang.Core.Validation;
@@ -115,9 +114,10 @@ public static partial class Scheduler
 
             // A job the batch round filtered brings its verdicts: the array becomes this decision's explanation.
             // (Every entry is written before the decision is returned, so the array holds no null then.)
+            // Otherwise one array serves every decision: its explanation is kept as a CandidateList (Search.Explain).
             Candidate[] candidates = assignedPool >= 0 && prepared is { Filtered: var filtered } && filtered.Length == snapshot.Pools.Length
                 ? filtered
-                : new Candidate[snapshot.Pools.Length];
+                : Scratch();
             // Strict FCFS: once every pool that could run the job holds an earlier job at the head of its queue,
             // the job waits whatever its estimates — so they are not computed (a long blocked queue stays cheap).
             // Only for jobs no estimate could make unschedulable (no deadline, budget or input to stage).
@@ -132,9 +132,8 @@ public static partial class Scheduler
             if (feasible is not null && !outcome.Assigned
                 && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, ref outcome) is { } multiPart)
                 return multiPart;
-            var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
             if (outcome.Winner is not { } chosen)
-                return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), explained);
+                return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), Search.Explain(candidates));
             // Preemption hook (Preemption.cs): a job that would wait for nodes on every feasible pool may stop
             // lower-priority preemptible work within the waste bound, if the queue discipline lets it start then.
             // Only then are the pools the bounded search skipped estimated too (the winner does not change).
@@ -151,11 +150,11 @@ public static partial class Scheduler
                 }
             }
             if (preempted is null && QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, explained);
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, Search.Explain(candidates));
             if (Bind(job, chosen, out var unstaged) is not { } placement)
-                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", explained);
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", Search.Explain(candidates));
             var reason = Search.Reason(outcome);
-            return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", explained);
+            return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", Search.Explain(candidates));
         }
 
         /// <summary>
@@ -179,10 +178,21 @@ public static partial class Scheduler
                 candidates[open[k]] = snapshot.Memo.BlockedQueue(open[k]);
             return new Decision(job.Id, DecisionKind.Waiting, null,
                 $"FCFS: an earlier job holds the head of the queue of every pool that can run it ({snapshot.Pools[open[0]].Pool.Id}{(count > 1 ? $" and {count - 1} more" : "")})",
-                ImmutableCollectionsMarshal.AsImmutableArray(candidates));
+                CandidateList.Copy(candidates, []));
         }
 
-        private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>
+        /// <summary>The cycle's candidate array for one decision, emptied (the search fills only entries still empty).</summary>
+        private Candidate[] Scratch()
+        {
+            if (_scratch is null)
+                return _scratch = new Candidate[snapshot.Pools.Length];
+            Array.Clear(_scratch);
+            return _scratch;
+        }
+
+        private Candidate[]? _scratch;
+
+        private static Decision Unschedulable(PendingJob job, string reason, CandidateList candidates) =>
             new(job.Id, DecisionKind.Unschedulable, null, reason, candidates);
 
         /// <summary>Why a pool that passed the hard filters cannot run the job after all: staging impossible, deadline or budget; or null.</summary>
