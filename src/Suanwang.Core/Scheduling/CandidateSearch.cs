@@ -239,6 +239,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         if (!_leftHeapBuilt)
         {
             // A heap by (bound, pool): usually only a few pools are taken before the bounds pass the limit.
+            _leftHeap ??= new PoolHeap(snapshot.Pools.Length);
             _leftHeap.Clear();
             foreach (var pool in _left)
                 _leftHeap.Add(_seconds[pool], pool);
@@ -246,7 +247,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
             _leftHeapBuilt = true;
         }
         var estimated = 0;
-        while (_leftHeap.Count > 0)
+        while (_leftHeap!.Count > 0)
         {
             var (bound, pool) = _leftHeap.Peek();
             if (bound > seconds || bound >= _earliest)
@@ -290,7 +291,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     private double _earliest;
     private DateTimeOffset? _earliestCompletion;
     private readonly List<int> _left = []; // pools the last run left out (not scored), for EstimateUpTo
-    private readonly PoolHeap _leftHeap = new(snapshot.Pools.Length);
+    private PoolHeap? _leftHeap; // created on first use: many cycles (a simulator's) never need it
     private bool _leftHeapBuilt;
 
     /// <summary>Estimates a pool for the job of the last run: a rejection by staging, deadline or budget, or its score parts.</summary>

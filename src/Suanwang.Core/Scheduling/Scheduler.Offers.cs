@@ -15,7 +15,7 @@ public static partial class Scheduler
     {
         private Candidate?[]? _probeRejected; // scratch of Eligible: the filters' verdicts for one task (unread)
         private int[]? _probeOpen; // scratch of Eligible: the pools that pass them
-        private readonly List<(long Finish, long Capacity)> _siteBounds = []; // scratch of MultiPartDecision: one site's pools
+        private List<(long Finish, long Capacity)>? _siteBounds; // scratch of MultiPartDecision: one site's pools
 
         /// <summary>
         /// The pools that can hold a part (docs/scheduler.md, "Which pools can hold a part"), in topology order:

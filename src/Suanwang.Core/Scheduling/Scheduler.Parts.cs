@@ -76,7 +76,7 @@ public static partial class Scheduler
                     if (onDemand && bestSingle is { } known)
                     {
                         // No gang over the site completes before now + its bound: skip it if a single pool is no later.
-                        var bounds = _siteBounds;
+                        var bounds = _siteBounds ??= [];
                         bounds.Clear();
                         for (var k = from; k < end; k++)
                             bounds.Add((eligible[k].Finish, eligible[k].Capacity));
