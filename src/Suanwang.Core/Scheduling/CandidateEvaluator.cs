@@ -265,12 +265,23 @@ internal sealed class CandidateEvaluator
     /// reserved: the exact run time, compute cost, carbon (and, when asked, free nodes now), and lower
     /// bounds of the seconds to completion and of the cost (see <see cref="PoolBound"/>).
     /// </summary>
-    public PoolBound LowerBound(PendingJob job, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes)
+    public PoolBound LowerBound(PendingJob job, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes) =>
+        BoundOf(Context(job, userPoint), poolIndex, state, now, seesNetwork, freeNodes);
+
+    /// <summary><see cref="LowerBound(PendingJob, int, CycleState, DateTimeOffset, bool, int, bool)"/> of each pool of <paramref name="open"/>, into <paramref name="bounds"/> (the job's context looked up once).</summary>
+    public void LowerBounds(PendingJob job, ReadOnlySpan<int> open, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes, Span<PoolBound> bounds)
     {
         var context = Context(job, userPoint);
+        for (var k = 0; k < open.Length; k++)
+            bounds[k] = BoundOf(context, open[k], state, now, seesNetwork, freeNodes);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private PoolBound BoundOf(JobContext context, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, bool freeNodes)
+    {
         var pool = _snapshot.Pools[poolIndex];
         var demand = context.Demand;
-        var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
+        var perNode = context.Fit.PerNode[poolIndex];
         var nodes = (demand.Tasks + perNode - 1) / perNode;
         var runtime = (long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex));
         var hours = TimeSpan.FromTicks(runtime).TotalHours;

@@ -127,11 +127,9 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
 
         var freeNodes = policy.Chooser == Chooser.MostFreeCapacity;
         var finder = default(ScaleFinder);
+        evaluator.LowerBounds(job, _open.AsSpan(0, open), state, now, policy.SeesNetwork, userPoint, freeNodes, _bounds);
         for (var k = 0; k < open; k++)
-        {
-            var bound = _bounds[k] = evaluator.LowerBound(job, _open[k], state, now, policy.SeesNetwork, userPoint, freeNodes);
-            finder.Add(bound);
-        }
+            finder.Add(_bounds[k]);
         var scales = finder.Scales();
 
         if (assignedPool >= 0 && Array.IndexOf(_open, assignedPool, 0, open) >= 0)
