@@ -74,6 +74,9 @@ internal sealed class CandidateEvaluator
         return -1;
     }
 
+    /// <summary>The place and fit layers the last <see cref="FilterAll"/> read (shared by the memo; an explanation may refer to them).</summary>
+    public (Candidate?[] Place, Candidate?[] Fit) LastLayers { get; private set; }
+
     /// <summary>The first hard filter the pool fails for the job, or null; these do not depend on time or load.</summary>
     public string? HardFilter(PendingJob job, PoolFacts pool, int userPoint, SchedulingPolicy policy) =>
         Reject(job, pool, _snapshot.Memo.IndexOf(pool), userPoint, policy)?.Rejection;
@@ -100,6 +103,7 @@ internal sealed class CandidateEvaluator
         var down = memo.DownLayer;
         var place = memo.PlaceLayer(context);
         var misfits = context.Fit.Misfits;
+        LastLayers = (place, context.Fit.MisfitLayer);
         var perNode = context.Fit.PerNode;
         var taskCapacity = context.Fit.TaskCapacity;
         var tasks = demand.Tasks;
@@ -261,12 +265,23 @@ internal sealed class CandidateEvaluator
     /// reserved: the exact run time, compute cost, carbon (and, when asked, free nodes now), and lower
     /// bounds of the seconds to completion and of the cost (see <see cref="PoolBound"/>).
     /// </summary>
-    public PoolBound LowerBound(PendingJob job, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes)
+    public PoolBound LowerBound(PendingJob job, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes) =>
+        BoundOf(Context(job, userPoint), poolIndex, state, now, seesNetwork, freeNodes);
+
+    /// <summary><see cref="LowerBound(PendingJob, int, CycleState, DateTimeOffset, bool, int, bool)"/> of each pool of <paramref name="open"/>, into <paramref name="bounds"/> (the job's context looked up once).</summary>
+    public void LowerBounds(PendingJob job, ReadOnlySpan<int> open, CycleState state, DateTimeOffset now, bool seesNetwork, int userPoint, bool freeNodes, Span<PoolBound> bounds)
     {
         var context = Context(job, userPoint);
+        for (var k = 0; k < open.Length; k++)
+            bounds[k] = BoundOf(context, open[k], state, now, seesNetwork, freeNodes);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private PoolBound BoundOf(JobContext context, int poolIndex, CycleState state, DateTimeOffset now, bool seesNetwork, bool freeNodes)
+    {
         var pool = _snapshot.Pools[poolIndex];
         var demand = context.Demand;
-        var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
+        var perNode = context.Fit.PerNode[poolIndex];
         var nodes = (demand.Tasks + perNode - 1) / perNode;
         var runtime = (long)Math.Ceiling(demand.Duration.Ticks / context.Fit.Speedup(poolIndex));
         var hours = TimeSpan.FromTicks(runtime).TotalHours;
@@ -285,16 +300,22 @@ internal sealed class CandidateEvaluator
 
     /// <summary>
     /// A lower bound of the ticks from now until the job (one task) would finish on a pool that passed the
-    /// hard filters, whatever staging and the cycle's reservations do: run time plus output return (the
-    /// latter only when the policy sees the network); and the tasks one node holds.
+    /// hard filters, whatever the cycle's reservations do: the shortest conceivable staging, run time and
+    /// output return (staging and output only when the policy sees the network; the same terms as the seconds
+    /// of <see cref="LowerBound"/>); and the tasks one node holds.
     /// </summary>
     public (long Ticks, int TasksPerNode) OneTaskBound(PendingJob job, int poolIndex, bool seesNetwork, int userPoint)
     {
         var context = Context(job, userPoint);
         var perNode = context.Fit.TasksPerNode(poolIndex).TasksPerNode;
         var runtime = (long)Math.Ceiling(context.Demand.Duration.Ticks / context.Fit.Speedup(poolIndex));
-        var output = seesNetwork ? context.OutputReturn(_snapshot.Pools[poolIndex].PointOfPresence).Ticks : 0;
-        return (runtime + output, perNode);
+        long staging = 0, output = 0;
+        if (seesNetwork)
+        {
+            staging = StagingLowerBound(context, poolIndex).Ticks;
+            output = context.OutputReturn(_snapshot.Pools[poolIndex].PointOfPresence).Ticks;
+        }
+        return (staging + runtime + output, perNode);
     }
 
     /// <summary>

@@ -19,8 +19,12 @@ internal enum SearchDepth
     /// <summary>Only what finds the winner (branch and bound).</summary>
     Winner,
 
-    /// <summary>The winner, and every feasible pool that might complete before the earliest feasible completion found (so that earliest is exact).</summary>
-    EarliestToo,
+    /// <summary>
+    /// The winner and, in topology order, every pool up to the first feasible one (the billing currency of
+    /// multi-pool parts); the pools left out stay available to <see cref="CandidateSearch.EstimateUpTo"/>, which
+    /// makes the earliest feasible completion exact up to a given time when a multi-pool candidate needs it.
+    /// </summary>
+    OnDemand,
 
     /// <summary>Every pool that passes the hard filters.</summary>
     Every,
@@ -88,10 +92,9 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     /// <remarks>
     /// With <paramref name="feasible"/>, each feasible estimate made is added to the list, in the order
     /// the search met them; <paramref name="depth"/> says which pools must be estimated (<see cref="SearchDepth"/>).
-    /// With <see cref="SearchDepth.EarliestToo"/>, a pool is left out only when its lower bound of the
-    /// seconds to completion is not below the earliest feasible completion found, so that earliest is
-    /// the exhaustive one; the outcome says whether the list is in fact exhaustive (no feasible pool,
-    /// or the pools that passed differ in currency, make the search estimate every pool).
+    /// With <see cref="SearchDepth.OnDemand"/>, the pools left out can be estimated afterwards by
+    /// <see cref="EstimateUpTo"/>; the outcome says whether the list is in fact exhaustive (with no feasible
+    /// pool the search estimates every pool).
     /// </remarks>
     public SearchOutcome Run(PendingJob job, int userPoint, int assignedPool, Candidate[] candidates, CycleState state, DateTimeOffset now,
         PreparedJob? prepared = null, List<Estimate>? feasible = null, SearchDepth depth = SearchDepth.Winner)
@@ -99,6 +102,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         if (feasible is null)
             depth = SearchDepth.Winner;
         _openCount = 0;
+        _layers = default;
         var pools = snapshot.Pools;
         var demand = job.Demand;
         if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint && Array.IndexOf(known.Open, assignedPool) >= 0)
@@ -117,16 +121,15 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         }
 
         var open = _openCount = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
+        _layers = evaluator.LastLayers;
         if (open == 0)
             return default;
 
         var freeNodes = policy.Chooser == Chooser.MostFreeCapacity;
         var finder = default(ScaleFinder);
+        evaluator.LowerBounds(job, _open.AsSpan(0, open), state, now, policy.SeesNetwork, userPoint, freeNodes, _bounds);
         for (var k = 0; k < open; k++)
-        {
-            var bound = _bounds[k] = evaluator.LowerBound(job, _open[k], state, now, policy.SeesNetwork, userPoint, freeNodes);
-            finder.Add(bound);
-        }
+            finder.Add(_bounds[k]);
         var scales = finder.Scales();
 
         if (assignedPool >= 0 && Array.IndexOf(_open, assignedPool, 0, open) >= 0)
@@ -162,9 +165,9 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
         Estimate best = default;
         var bestTotal = double.PositiveInfinity;
         var found = false;
-        var scored = 0;
-        var outbound = 0;
-        var earliest = double.PositiveInfinity; // seconds from now to the earliest feasible completion found
+        (_job, _userPoint, _candidates, _state, _now, _scales, _feasible, _scored) = (job, userPoint, candidates, state, now, scales, feasible, 0);
+        (_earliest, _earliestCompletion, _leftHeapBuilt) = (double.PositiveInfinity, null, false);
+        _left.Clear();
         _tied.Clear();
         while (_heap.Count > 0)
         {
@@ -188,13 +191,13 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
                 }
             }
         }
-        // Pools that cannot win: estimated only when they might complete before the earliest feasible completion.
-        var left = 0;
+        // Pools that cannot win are not scored; with OnDemand they may be estimated later (EstimateUpTo).
+        var outbound = 0;
         foreach (var pool in _tied)
-            LeaveOrScore(pool);
+            Leave(pool);
         foreach (var pool in _heap.Remaining)
-            LeaveOrScore(pool);
-        if (depth == SearchDepth.EarliestToo && found && left > 0)
+            Leave(pool);
+        if (depth == SearchDepth.OnDemand && found && _left.Count > 0)
         {
             // Multi-pool parts bill in the currency of the first feasible pool in topology order: estimate up to it.
             for (var k = 0; k < open; k++)
@@ -203,42 +206,109 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
                 if (ReferenceEquals(candidates[pool], snapshot.Memo.Outbound(pool)))
                 {
                     outbound--;
-                    left--;
                     Score(pool);
                 }
                 if (candidates[pool].Score is not null)
                     break;
             }
         }
-        return new SearchOutcome(found ? best : null, open, scored, outbound, false, scales, depth == SearchDepth.Every || !found || left == 0);
+        if (depth != SearchDepth.OnDemand)
+            _left.Clear();
+        return new SearchOutcome(found ? best : null, open, _scored, outbound, false, scales, depth == SearchDepth.Every || !found || outbound == 0);
 
-        void LeaveOrScore(int pool)
+        void Leave(int pool)
         {
-            if (depth == SearchDepth.EarliestToo && _seconds[pool] < earliest)
-            {
-                Score(pool);
-                return;
-            }
             candidates[pool] = snapshot.Memo.Outbound(pool);
+            _left.Add(pool);
             outbound++;
-            left++;
         }
+    }
 
-        ScoreParts? Score(int pool)
+    /// <summary>
+    /// After a <see cref="SearchDepth.OnDemand"/> run: makes <see cref="EarliestCompletion"/> exact up to
+    /// <paramref name="seconds"/> from now. Pools still not scored are taken in order of their lower bound of
+    /// the seconds to completion (then pool index) and estimated (scored or rejected; feasible ones join the
+    /// run's list) while that bound is at most <paramref name="seconds"/> and below the earliest feasible
+    /// completion found: a pool whose bound is not below it cannot complete earlier, nor can the pools after
+    /// it. Returns how many pools were estimated.
+    /// </summary>
+    public int EstimateUpTo(double seconds)
+    {
+        if (!_leftHeapBuilt)
         {
-            var estimate = _last = evaluator.Estimate(job, pool, state, now, policy.SeesNetwork, userPoint);
-            if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is { } late)
-            {
-                candidates[pool] = new Candidate(pools[pool].Pool.Id, late, null);
-                return null;
-            }
-            var parts = Scoring.Parts(estimate, policy, scales, demand, snapshot, now);
-            candidates[pool] = new Candidate(pools[pool].Pool.Id, null, parts);
-            feasible?.Add(estimate);
-            earliest = Math.Min(earliest, (estimate.Completion - now).TotalSeconds);
-            scored++;
-            return parts;
+            // A heap by (bound, pool): usually only a few pools are taken before the bounds pass the limit.
+            _leftHeap ??= new PoolHeap(snapshot.Pools.Length);
+            _leftHeap.Clear();
+            foreach (var pool in _left)
+                _leftHeap.Add(_seconds[pool], pool);
+            _leftHeap.Build();
+            _leftHeapBuilt = true;
         }
+        var estimated = 0;
+        while (_leftHeap!.Count > 0)
+        {
+            var (bound, pool) = _leftHeap.Peek();
+            if (bound > seconds || bound >= _earliest)
+                break;
+            _leftHeap.Pop();
+            if (!ReferenceEquals(_candidates![pool], snapshot.Memo.Outbound(pool)))
+                continue; // estimated already (the walk to the first feasible pool)
+            Score(pool);
+            estimated++;
+        }
+        return estimated;
+    }
+
+    /// <summary>The earliest completion among the feasible pools the last run (and <see cref="EstimateUpTo"/>) estimated; null when none.</summary>
+    public DateTimeOffset? EarliestCompletion => _earliestCompletion;
+
+    /// <summary>
+    /// The explanation of the last run's job: <paramref name="pools"/> (one candidate per pool) then
+    /// <paramref name="extra"/>, stored as its difference from the filter layers that run read and the pools'
+    /// shared "not scored" notes (<see cref="CandidateList"/>), or copied when the run filtered nothing.
+    /// </summary>
+    public CandidateList Explain(ReadOnlySpan<Candidate> pools, ReadOnlySpan<Candidate> extra = default) =>
+        _layers.Place is { } place && pools.Length == snapshot.Pools.Length
+            ? CandidateList.Over(place, _layers.Fit, snapshot.Memo.OutboundLayer, pools, extra)
+            : CandidateList.Copy(pools, extra);
+
+    private (Candidate?[] Place, Candidate?[] Fit) _layers;
+
+    /// <summary>Pools the last run estimated and found feasible, including those <see cref="EstimateUpTo"/> added.</summary>
+    public int Scored => _scored;
+
+    // The job the last Run weighed (read by Score and EstimateUpTo).
+    private PendingJob? _job;
+    private int _userPoint;
+    private Candidate[]? _candidates;
+    private CycleState? _state;
+    private DateTimeOffset _now;
+    private ScoreScales _scales;
+    private List<Estimate>? _feasible;
+    private int _scored;
+    private double _earliest;
+    private DateTimeOffset? _earliestCompletion;
+    private readonly List<int> _left = []; // pools the last run left out (not scored), for EstimateUpTo
+    private PoolHeap? _leftHeap; // created on first use: many cycles (a simulator's) never need it
+    private bool _leftHeapBuilt;
+
+    /// <summary>Estimates a pool for the job of the last run: a rejection by staging, deadline or budget, or its score parts.</summary>
+    private ScoreParts? Score(int pool)
+    {
+        var demand = _job!.Demand;
+        var estimate = _last = evaluator.Estimate(_job, pool, _state!, _now, policy.SeesNetwork, _userPoint);
+        if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is { } late)
+        {
+            _candidates![pool] = new Candidate(snapshot.Pools[pool].Pool.Id, late, null);
+            return null;
+        }
+        var parts = Scoring.Parts(estimate, policy, _scales, demand, snapshot, _now);
+        _candidates![pool] = new Candidate(snapshot.Pools[pool].Pool.Id, null, parts);
+        _feasible?.Add(estimate);
+        if (_earliestCompletion is not { } known || estimate.Completion < known)
+            (_earliestCompletion, _earliest) = (estimate.Completion, (estimate.Completion - _now).TotalSeconds);
+        _scored++;
+        return parts;
     }
 
     private Estimate _last;

@@ -192,7 +192,7 @@ public sealed record Candidate(string PoolId, string? Rejection, ScoreParts? Sco
 /// <param name="Placement">The placement when placed.</param>
 /// <param name="Reason">Why it is waiting or unschedulable; for a placement, why the winner won.</param>
 /// <param name="Candidates">Every pool of the snapshot, in topology order (empty when the job was refused before filtering); then any candidates over several pools (<see cref="Candidate.Parts"/>).</param>
-public sealed record Decision(string JobId, DecisionKind Kind, Placement? Placement, string Reason, ImmutableArray<Candidate> Candidates);
+public sealed record Decision(string JobId, DecisionKind Kind, Placement? Placement, string Reason, CandidateList Candidates);
 
 /// <summary>The output of one scheduling cycle: a decision per pending job, in the order they were taken.</summary>
 /// <param name="Policy">The policy name.</param>

@@ -22,14 +22,17 @@ public static partial class Scheduler
         /// </summary>
         /// <remarks>
         /// The search need not have estimated every feasible pool (<see cref="SearchOutcome.Exhaustive"/>):
-        /// it estimated the winner and every pool that could complete before the earliest feasible
-        /// completion, which is all a combination is compared with. Offers of pools that cannot finish one
-        /// task by then (<see cref="CandidateEvaluator.OneTaskBound"/>) are then left out: they could
-        /// add no part to a split, and a gang over a site all of whose pools finish no earlier is rejected
-        /// anyway. The plan is the one an exhaustive evaluation gives; only pools left out are explained as not scored.
+        /// it estimated the winner (and the first feasible pool in topology order), so the earliest feasible
+        /// completion it knows is an upper bound of the real one. A combination is offered only when it
+        /// completes strictly before every feasible single pool, so before one is offered every pool left out
+        /// that could complete by its completion is estimated (<see cref="CandidateSearch.EstimateUpTo"/>):
+        /// the comparison is then exact. Offers of pools that cannot finish one task in time
+        /// (<see cref="CandidateEvaluator.OneTaskBound"/>) are left out: they could add no part to a split, and
+        /// a gang over a site whose pools cannot complete it in time is not planned. The plan is the one an
+        /// exhaustive evaluation gives; only pools left out are explained as not scored.
         /// </remarks>
         private Decision? MultiPartDecision(PendingJob job, int assignedPool, int userPoint, List<Estimate> feasible,
-            Candidate[] singlePools, SearchOutcome outcome)
+            Candidate[] singlePools, ref SearchOutcome outcome)
         {
             var demand = job.Demand;
             var gang = demand.Type == JobType.Gang;
@@ -39,53 +42,82 @@ public static partial class Scheduler
             feasible.Sort((a, b) => a.Pool.CompareTo(b.Pool)); // the search meets pools in bound order; offers walk them in topology order
             // Candidates over several pools, after the single pools' (the full list is built only when there are any).
             var extra = new List<Candidate>();
+            // The earliest feasible single completion found: exact up to the times EarliestSingleUpTo was asked for.
             var bestSingle = feasible.Count == 0 ? (DateTimeOffset?)null : feasible.Min(e => e.Completion);
-            // Offers finishing one task no earlier than this cannot help (null: every offer is needed).
-            DateTimeOffset? useful = null;
-            if (!outcome.Exhaustive && bestSingle is { } earliest)
-                useful = gang || demand.Deadline is not { } deadline || deadline >= earliest ? earliest.AddTicks(-1) : deadline;
-            var offers = Offers(job, userPoint, feasible, useful, out var lazy);
-            if (offers.Count < 2)
+            // Whether the search left pools out (the reference cycle that estimates every pool prunes nothing here either).
+            var onDemand = !outcome.Exhaustive;
+            var search = outcome;
+            var probe = job with { Demand = demand with { Tasks = 1 } };
+            var eligible = Eligible(probe, userPoint, feasible);
+            if (eligible.Count < 2)
                 return null;
             var options = new List<MultiPartOption>();
             if (gang)
             {
-                foreach (var site in offers.GroupBy(o => snapshot.Pools[o.Pool].Site.Id, StringComparer.Ordinal).Where(g => g.Count() >= 2))
+                for (var first = 0; first < eligible.Count;)
                 {
-                    var onSite = site.ToList();
-                    if (onSite.Sum(o => o.Capacity) < demand.Tasks)
+                    var site = snapshot.Pools[eligible[first].Pool].Site;
+                    var end = first + 1;
+                    while (end < eligible.Count && ReferenceEquals(snapshot.Pools[eligible[end].Pool].Site, site))
+                        end++;
+                    var (from, count) = (first, end - first);
+                    first = end;
+                    if (count < 2)
+                        continue;
+                    long capacity = 0;
+                    for (var k = from; k < end; k++)
+                        capacity += eligible[k].Capacity;
+                    if (capacity < demand.Tasks)
                     {
-                        extra.Add(new Candidate(JoinedIds(onSite.Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
-                            $"gang across the pools of site '{site.Key}': together they hold at most {onSite.Sum(o => o.Capacity)} of its {demand.Tasks} tasks"), null));
+                        extra.Add(new Candidate(JoinedIds(eligible.Skip(from).Take(count).Select(o => o.Pool)), string.Create(CultureInfo.InvariantCulture,
+                            $"gang across the pools of site '{site.Id}': together they hold at most {capacity} of its {demand.Tasks} tasks"), null));
                         continue;
                     }
-                    if (lazy is not null && !Estimated(onSite, lazy, job, userPoint))
-                        continue; // no part on this site can finish before the best single pool
-                    var parts = GangPlanner.Plan(onSite, demand.Tasks, State.Profile);
-                    if (!parts.IsDefault && (bestSingle is not { } single || parts.Max(p => p.Completion) < single))
+                    if (onDemand && bestSingle is { } known)
+                    {
+                        // No gang over the site completes before now + its bound: skip it if a single pool is no later.
+                        var bounds = _siteBounds ??= [];
+                        bounds.Clear();
+                        for (var k = from; k < end; k++)
+                            bounds.Add((eligible[k].Finish, eligible[k].Capacity));
+                        var bound = GangSiteBound(bounds, demand.Tasks);
+                        bestSingle = EarliestSingleUpTo(TimeSpan.FromTicks(bound).TotalSeconds, feasible, ref search) ?? known;
+                        if (now.UtcTicks + bound >= bestSingle.Value.UtcTicks)
+                            continue;
+                    }
+                    var parts = GangPlanner.Plan(OffersOf(eligible.GetRange(from, count), probe, userPoint, feasible), demand.Tasks, State.Profile);
+                    if (parts.IsDefault)
+                        continue;
+                    var completion = parts.Max(p => p.Completion);
+                    if (onDemand && bestSingle is { } before && completion < before)
+                        bestSingle = EarliestSingleUpTo((completion - now).TotalSeconds, feasible, ref search);
+                    if (bestSingle is not { } single || completion < single)
                         Offer("gang", parts, job, singlePools.Length, extra, options);
                 }
             }
-            else
+            else if (SplitOffers(eligible, probe, userPoint, feasible, onDemand, ref bestSingle, ref search) is { } offers)
             {
                 var limit = bestSingle is { } single ? single.AddTicks(-1) : offers.Max(o => FullPoolFinish(o));
                 if (demand.Deadline is { } deadline && deadline < limit)
                     limit = deadline;
-                var parts = limit > now ? ArraySplitter.Plan(offers, demand.Tasks, now, limit, State.Profile) : default;
+                var parts = limit > now && offers.Count >= 2 ? ArraySplitter.Plan(offers, demand.Tasks, now, limit, State.Profile) : default;
                 if (!parts.IsDefault)
                     Offer("split", parts, job, singlePools.Length, extra, options);
             }
+            outcome = search;
             if (extra.Count == 0)
                 return null;
-            var candidates = ImmutableArray.CreateBuilder<Candidate>(singlePools.Length + extra.Count);
-            candidates.AddRange(singlePools);
-            candidates.AddRange(extra);
+            Candidate[] candidates = [.. singlePools, .. extra];
             if (options.Count == 0 && feasible.Count > 0)
                 return DecideOnePool(job, feasible, ScoreAll(feasible, demand), candidates);
             if (options.Count == 0)
-                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", candidates.MoveToImmutable());
+                return Unschedulable(job, $"{NoPoolReason(singlePools, outcome.PassedHardFilters)}; no combination of pools either: {candidates[^1].Rejection}", Explain(candidates));
             return DecideAmong(job, feasible, options, candidates);
         }
+
+        /// <summary>A multi-pool job's explanation: the single pools (as the search's layers hold most of them), then the candidates over several pools.</summary>
+        private CandidateList Explain(Candidate[] candidates) =>
+            Search.Explain(candidates.AsSpan(0, snapshot.Pools.Length), candidates.AsSpan(snapshot.Pools.Length));
 
         /// <summary>Gangs and splittable arrays of two or more tasks may be placed over several pools.</summary>
         /// <remarks>
@@ -116,81 +148,6 @@ public static partial class Scheduler
                     best = k;
             }
             return best;
-        }
-
-        /// <summary>
-        /// Offers of every pool that passes every hard filter for one task of the job (size is what parts change), in topology order.
-        /// With <paramref name="useful"/>, a pool that cannot finish one task by then (and has no feasible estimate) is
-        /// left out of a split's offers, and is a gang's offer by size only, its pool listed in <paramref name="lazy"/>.
-        /// </summary>
-        private List<PoolOffer> Offers(PendingJob job, int userPoint, List<Estimate> feasible, DateTimeOffset? useful, out HashSet<int>? lazy)
-        {
-            lazy = null;
-            var probe = job with { Demand = job.Demand with { Tasks = 1 } };
-            // Parts of one job are billed in one currency: the best single pool's, else the first eligible pool's.
-            var currency = feasible.Count > 0 ? snapshot.Pools[feasible[0].Pool].Pool.PricePerCuHour.Currency : null;
-            var offers = new List<PoolOffer>();
-            var gang = job.Demand.Type == JobType.Gang;
-            // The hard filters for one task, in one pass over the shared layers (as the search filters the whole job).
-            var open = Evaluator.FilterAll(probe, userPoint, policy, _probeRejected ??= new Candidate?[snapshot.Pools.Length], _probeOpen ??= new int[snapshot.Pools.Length]);
-            var next = 0; // feasible estimates are in pool order, and their pools pass the filters for one task too
-            for (var k = 0; k < open; k++)
-            {
-                var i = _probeOpen[k];
-                var facts = snapshot.Pools[i];
-                while (next < feasible.Count && feasible[next].Pool < i)
-                    next++;
-                var single = next < feasible.Count && feasible[next].Pool == i ? next : -1;
-                // A gang spans pools of one site only: a site with one pool has nothing to add to its pool's own candidate.
-                if (gang && facts.Site.Pools.Length < 2)
-                    continue;
-                currency ??= facts.Pool.PricePerCuHour.Currency;
-                if (facts.Pool.PricePerCuHour.Currency != currency || facts.Pool.NodeCount < 1)
-                    continue;
-                if (single < 0 && useful is { } by)
-                {
-                    var (finish, perNode) = Evaluator.OneTaskBound(probe, i, policy.SeesNetwork, userPoint);
-                    if (now.UtcTicks + finish > by.UtcTicks)
-                    {
-                        if (gang)
-                        {
-                            (lazy ??= []).Add(i);
-                            offers.Add(new PoolOffer(i, facts.Pool.NodeCount, perNode, default, now, 0, default, default));
-                        }
-                        continue;
-                    }
-                }
-                // A feasible single pool's estimate already holds the offer: none of its parts depends on the task count.
-                offers.Add(PoolOffer.From(single >= 0 ? feasible[single] : Evaluator.Estimate(probe, i, State, now, policy.SeesNetwork, userPoint), facts));
-            }
-            return offers;
-        }
-
-        /// <summary>
-        /// Estimates a site's offers left by size only, unless none of them can finish one task in time
-        /// (then false: a gang over the site is no earlier than the best single pool).
-        /// </summary>
-        private bool Estimated(List<PoolOffer> onSite, HashSet<int> lazy, PendingJob job, int userPoint)
-        {
-            if (onSite.TrueForAll(o => lazy.Contains(o.Pool)))
-                return false;
-            var probe = job with { Demand = job.Demand with { Tasks = 1 } };
-            for (var k = 0; k < onSite.Count; k++)
-            {
-                var pool = onSite[k].Pool;
-                if (lazy.Contains(pool))
-                    onSite[k] = PoolOffer.From(Evaluator.Estimate(probe, pool, State, now, policy.SeesNetwork, userPoint), snapshot.Pools[pool]);
-            }
-            return true;
-        }
-
-        private Candidate?[]? _probeRejected; // scratch of Offers: the filters' verdicts for one task (unread)
-        private int[]? _probeOpen; // scratch of Offers: the pools that pass them
-
-        private DateTimeOffset FullPoolFinish(PoolOffer offer)
-        {
-            var ticks = PoolOffer.Ticks(offer.Runtime);
-            return new DateTimeOffset(State.Profile(offer.Pool).EarliestFit(offer.StagedAt.UtcTicks, ticks, 0) + ticks, TimeSpan.Zero) + offer.OutputReturn;
         }
 
         private string JoinedIds(IEnumerable<int> pools) => string.Join('+', pools.Select(p => snapshot.Pools[p].Pool.Id));
@@ -241,7 +198,7 @@ public static partial class Scheduler
         }
 
         /// <summary>Scores single pools and multi-pool options together; single pools come first, so they win ties.</summary>
-        private Decision DecideAmong(PendingJob job, List<Estimate> feasible, List<MultiPartOption> options, ImmutableArray<Candidate>.Builder candidates)
+        private Decision DecideAmong(PendingJob job, List<Estimate> feasible, List<MultiPartOption> options, Candidate[] candidates)
         {
             var all = new List<Estimate>(feasible.Count + options.Count);
             all.AddRange(feasible);
@@ -259,16 +216,16 @@ public static partial class Scheduler
                     candidates[feasible[k].Pool] = candidates[feasible[k].Pool] with { Score = scores[k] };
             }
             if (PartsQueueHold(Layout(job.Demand, option, reserve: false)) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, Explain(candidates));
             var placement = BindParts(job, option);
             var site = option.Kind == "gang" ? $" of site '{placement.SiteId}'" : "";
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{option.Kind} over {placement.Parts.Length} pools{site} ({string.Join(", ", placement.Parts.Select(p => $"{p.PoolId}: {p.Tasks} tasks"))}) won among {all.Count} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, Explain(candidates));
         }
 
         /// <summary>The single-pool tail of a decision (as in <see cref="DecideUnchecked"/>), when a single pool won.</summary>
-        private Decision DecideOnePool(PendingJob job, List<Estimate> feasible, ImmutableArray<ScoreParts> scores, ImmutableArray<Candidate>.Builder candidates,
+        private Decision DecideOnePool(PendingJob job, List<Estimate> feasible, ImmutableArray<ScoreParts> scores, Candidate[] candidates,
             int winner = -1, int considered = -1)
         {
             for (var k = 0; k < feasible.Count; k++)
@@ -278,12 +235,12 @@ public static partial class Scheduler
             }
             var chosen = feasible[winner >= 0 ? winner : WinnerOf(feasible, scores)];
             if (QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, candidates.MoveToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, Explain(candidates));
             if (Bind(job, chosen, out var unstaged) is not { } placement)
-                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", candidates.MoveToImmutable());
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", Explain(candidates));
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{snapshot.Pools[chosen.Pool].Pool.Id} won among {(considered >= 0 ? considered : feasible.Count)} scored candidates ({feasible.Count} single pools of {snapshot.Pools.Length}; the pools not scored cannot win) by {Scoring.Describe(policy.Chooser)}");
-            return new Decision(job.Id, DecisionKind.Placed, placement, reason, candidates.MoveToImmutable());
+            return new Decision(job.Id, DecisionKind.Placed, placement, reason, Explain(candidates));
         }
 
         /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Suanwang.Core.Model;
 using Suanwang.Core.Network;
 using Suanwang.Core.Validation;
@@ -146,9 +145,10 @@ public static partial class Scheduler
 
             // A job the batch round filtered brings its verdicts: the array becomes this decision's explanation.
             // (Every entry is written before the decision is returned, so the array holds no null then.)
+            // Otherwise one array serves every decision: its explanation is kept as a CandidateList (Search.Explain).
             Candidate[] candidates = assignedPool >= 0 && prepared is { Filtered: var filtered } && filtered.Length == snapshot.Pools.Length
                 ? filtered
-                : new Candidate[snapshot.Pools.Length];
+                : Scratch();
             // Strict FCFS: once every pool that could run the job holds an earlier job at the head of its queue,
             // the job waits whatever its estimates — so they are not computed (a long blocked queue stays cheap).
             // Only for jobs no estimate could make unschedulable (no deadline, budget or input to stage).
@@ -158,14 +158,13 @@ public static partial class Scheduler
             // Gangs and splittable arrays may combine pools (Scheduler.Parts.cs): they need the earliest feasible
             // completion and the estimates of the pools that could beat it, besides the winner.
             var feasible = MultiPartEligible(demand) ? new List<Estimate>() : null;
-            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible, EstimateEveryPool ? SearchDepth.Every : SearchDepth.EarliestToo);
+            var outcome = Search.Run(job, userPoint, assignedPool, candidates, State, now, prepared, feasible, EstimateEveryPool ? SearchDepth.Every : SearchDepth.OnDemand);
             // A job the batch round assigned to a pool that is still feasible stays there (the search did not weigh the others).
             if (feasible is not null && !outcome.Assigned
-                && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, outcome) is { } multiPart)
+                && MultiPartDecision(job, assignedPool, userPoint, feasible, candidates, ref outcome) is { } multiPart)
                 return multiPart;
-            var explained = ImmutableCollectionsMarshal.AsImmutableArray(candidates);
             if (outcome.Winner is not { } chosen)
-                return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), explained);
+                return Unschedulable(job, NoPoolReason(candidates, outcome.PassedHardFilters), Search.Explain(candidates));
             // Preemption hook (Preemption.cs): a job that would wait for nodes on every feasible pool may stop
             // lower-priority preemptible work within the waste bound, if the queue discipline lets it start then.
             // Only then are the pools the bounded search skipped estimated too (the winner does not change).
@@ -182,13 +181,13 @@ public static partial class Scheduler
                 }
             }
             if (preempted is null && QueueHold(chosen with { Start = StartAfterStaging(job.Demand, chosen) }) is { } hold)
-                return new Decision(job.Id, DecisionKind.Waiting, null, hold, explained);
+                return new Decision(job.Id, DecisionKind.Waiting, null, hold, Search.Explain(candidates));
             if (Bind(job, chosen, out var unstaged) is not { } placement)
-                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", explained);
+                return new Decision(job.Id, DecisionKind.Waiting, null, $"{snapshot.Pools[chosen.Pool].Pool.Id} won, but its inputs could not be staged: {unstaged}", Search.Explain(candidates));
             // The reason names only the winner, the counts and the chooser: made once per such combination (memo).
             var reason = snapshot.Memo.PlacedReason(new PlacedReasonKey(outcome.Winner!.Value.Pool, outcome.Scored, outcome.PassedHardFilters, outcome.Outbound, outcome.Assigned, policy.Chooser),
                 static (_, made) => made.Search.Reason(made.Outcome), (Search, Outcome: outcome));
-            return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", explained);
+            return new Decision(job.Id, DecisionKind.Placed, placement, preempted is null ? reason : $"{reason}; {preempted}", Search.Explain(candidates));
         }
 
         /// <summary>
@@ -212,10 +211,21 @@ public static partial class Scheduler
                 candidates[open[k]] = snapshot.Memo.BlockedQueue(open[k]);
             return new Decision(job.Id, DecisionKind.Waiting, null,
                 $"FCFS: an earlier job holds the head of the queue of every pool that can run it ({snapshot.Pools[open[0]].Pool.Id}{(count > 1 ? $" and {count - 1} more" : "")})",
-                ImmutableCollectionsMarshal.AsImmutableArray(candidates));
+                CandidateList.Copy(candidates, []));
         }
 
-        private static Decision Unschedulable(PendingJob job, string reason, ImmutableArray<Candidate> candidates) =>
+        /// <summary>The cycle's candidate array for one decision, emptied (the search fills only entries still empty).</summary>
+        private Candidate[] Scratch()
+        {
+            if (_scratch is null)
+                return _scratch = new Candidate[snapshot.Pools.Length];
+            Array.Clear(_scratch);
+            return _scratch;
+        }
+
+        private Candidate[]? _scratch;
+
+        private static Decision Unschedulable(PendingJob job, string reason, CandidateList candidates) =>
             new(job.Id, DecisionKind.Unschedulable, null, reason, candidates);
 
         /// <summary>Why a pool that passed the hard filters cannot run the job after all: staging impossible, deadline or budget; or null.</summary>

@@ -254,6 +254,9 @@ internal sealed class SchedulingMemo
         return _placeLayers.GetOrAdd(key, layer);
     }
 
+    /// <summary>Every pool's shared "not scored: its lower bound …" candidate, by pool index (never changed).</summary>
+    internal Candidate[] OutboundLayer => _outboundCandidate;
+
     /// <summary>Nodes of every pool.</summary>
     public ReadOnlySpan<int> NodeCounts => _nodeCounts;
 

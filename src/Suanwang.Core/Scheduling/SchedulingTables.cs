@@ -67,6 +67,9 @@ internal sealed class FitTable
     /// <summary>The shared rejected candidate of every pool whose nodes cannot hold a task (null where one fits).</summary>
     public ReadOnlySpan<Candidate?> Misfits => _misfit;
 
+    /// <summary>The same verdicts as an array, for explanations that refer to it (never changed after construction).</summary>
+    internal Candidate?[] MisfitLayer => _misfit;
+
     /// <summary>The shared rejected candidate for a pool whose nodes cannot hold a task (after <see cref="TasksPerNode"/>).</summary>
     public Candidate MisfitCandidate(int pool) => _misfit[pool]!;
 

@@ -168,6 +168,58 @@ public sealed class GangsAndSplittingTests
         Assert.Equal(("campus/a", Now), (easy.Decisions[1].Placement!.PoolId, easy.Decisions[1].Placement!.Start));
     }
 
+    /// <summary>
+    /// As the first case, plus a third site "gold" (Shanghai) with an idle 100-node pool priced 100.00 USD
+    /// per CU-hour: 100× east's price in minor units, and another currency, so it can hold no part of a
+    /// split billed in east's CNY (a pool in the billing currency that could run the whole array by the
+    /// split's makespan would take every task of it, leaving no split). Alone, gold completes the array at
+    /// 1 h; east and west at 3 h. Network-aware prefers east (total 0.6 × 3 + 0.25 × 1 + 0.1 × 1 + 0.05 × 0.5
+    /// = 2.175; west ties and comes later; gold's bound is 0.6 + 0.25 × 100 + 0.1 = 25.7), so branch and
+    /// bound never estimates gold. The split east + west would complete at 1 h, not strictly before gold, so
+    /// it must not be offered (had it been, its 0.975 would win): gold is estimated on demand before the split
+    /// is offered (docs/scheduler.md, step 5 of "How much of a multi-pool job is estimated"), and the array
+    /// goes whole to east at 2 h.
+    /// </summary>
+    [Fact]
+    public void A_split_is_not_offered_when_a_pool_branch_and_bound_skipped_completes_as_early()
+    {
+        var snapshot = World(
+            [Site("east", "Shanghai", SiteTier.Region, CpuPool("east/hpc", 100)), Site("west", "Zhongwei", SiteTier.Hub, CpuPool("west/hpc", 100)),
+                Site("gold", "Shanghai", SiteTier.Region, Pool("gold/hpc", PoolKind.Hpc, 100, "1.00") with { PricePerCuHour = Quantity.ParseMoney("100.00 USD").Value })],
+            running: [Busy("east/hpc", 50, hours: 2), Busy("west/hpc", 50, hours: 2)]);
+        var job = Job("sweep", Array("sweep", 100, Splittable));
+
+        var decision = Scheduler.Plan(snapshot, [job], Now, SchedulingPolicy.NetworkAware).Decisions.Single();
+
+        Assert.Equal(("east/hpc", Now.AddHours(2), Now.AddHours(3)), (decision.Placement!.PoolId, decision.Placement.Start, decision.Placement.Completion));
+        Assert.Single(decision.Placement.Parts);
+        Assert.DoesNotContain(decision.Candidates, c => !c.Parts.IsEmpty);
+        Assert.Equal(Now.AddHours(1), decision.Candidates.Single(c => c.PoolId == "gold/hpc").Score!.Completion);
+    }
+
+    /// <summary>
+    /// The same for a gang of 12: campus/a and campus/b (8 nodes each, one site) could run it together now,
+    /// done at 1 h; no single campus pool holds it. far/c (12 nodes, 6 busy for 2 h) completes it at 3 h and
+    /// wins among the single pools; gold/g (12 idle nodes, 100× the price) completes at 1 h but its bound
+    /// exceeds far/c's total, so it is estimated only on demand — and then the gang over campus, not strictly
+    /// earlier than gold/g, is not offered. The gang goes to far/c at 2 h.
+    /// </summary>
+    [Fact]
+    public void A_gang_over_pools_is_not_offered_when_a_pool_branch_and_bound_skipped_completes_as_early()
+    {
+        var snapshot = World(
+            [Site("campus", "Shanghai", SiteTier.Region, CpuPool("campus/a", 8), CpuPool("campus/b", 8)), Site("far", "Zhongwei", SiteTier.Hub, CpuPool("far/c", 12)),
+                Site("gold", "Shanghai", SiteTier.Region, Pool("gold/g", PoolKind.Hpc, 12, "100.00"))],
+            running: [Busy("far/c", 6, hours: 2)]);
+        var job = Job("allreduce", Demand("allreduce", tasks: 12, cpu: 64, type: JobType.Gang));
+
+        var decision = Scheduler.Plan(snapshot, [job], Now, SchedulingPolicy.NetworkAware).Decisions.Single();
+
+        Assert.Equal(("far/c", Now.AddHours(2), Now.AddHours(3)), (decision.Placement!.PoolId, decision.Placement.Start, decision.Placement.Completion));
+        Assert.DoesNotContain(decision.Candidates, c => !c.Parts.IsEmpty);
+        Assert.Equal(Now.AddHours(1), decision.Candidates.Single(c => c.PoolId == "gold/g").Score!.Completion);
+    }
+
     private static Pool CpuPool(string id, int nodes) => Pool(id, PoolKind.Hpc, nodes, "1.00");
 
     private static RunningAllocation Busy(string pool, int nodes, int hours) =>
