@@ -72,7 +72,11 @@ internal static partial class SlurmJobBuilder
             ? (long?)null
             : checked((request.Resources.Memory.Bytes * request.TasksPerNode + (1L << 20) - 1) >> 20);
         var minutes = (int)Math.Clamp(Math.Ceiling(request.ExpectedRuntime.TotalMinutes), 1, int.MaxValue);
-        long? begin = request.NotBefore > now ? request.NotBefore.ToUnixTimeSeconds() : null;
+        // slurmrestd 22.05 parses begin_time like sbatch --begin (an integer is refused, "Unable to parse time"); a
+        // relative time avoids depending on the cluster's time zone.
+        var begin = request.NotBefore > now
+            ? string.Create(CultureInfo.InvariantCulture, $"now+{(long)Math.Ceiling((request.NotBefore - now).TotalSeconds)}")
+            : null;
         var job = new SlurmJobProperties(
             Name: request.TaskId,
             Partition: pool.Partition,

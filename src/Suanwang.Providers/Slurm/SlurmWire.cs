@@ -26,7 +26,7 @@ internal sealed record SlurmJobProperties(
     int CpusPerTask,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? MemoryPerNode,
     int TimeLimit,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? BeginTime,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BeginTime,
     IReadOnlyDictionary<string, string> Environment,
     string CurrentWorkingDirectory,
     string StandardOutput);

@@ -91,6 +91,20 @@ public sealed class SlurmAdapterTests(SlurmCluster cluster)
     }
 
     [Fact]
+    public async Task A_task_planned_for_later_waits_in_Slurm_for_its_begin_time()
+    {
+        using var adapter = cluster.Adapter();
+        var id = NewId("later");
+        await adapter.SubmitAsync(Task(id, "true") with { NotBefore = DateTimeOffset.UtcNow.AddHours(1) }, default);
+        var report = (await adapter.StatusAsync([id], default))[0];
+        // begin_time defers the allocation: Slurm keeps it PENDING with reason BeginTime.
+        Assert.Equal(TaskPhase.Queued, report.Phase);
+        Assert.Equal("pending in Slurm: BeginTime", report.Message);
+        Assert.True(await adapter.CancelAsync(id, default));
+        Assert.Equal(TaskPhase.Cancelled, (await WaitUntil(adapter, id, r => r.IsFinal)).Phase);
+    }
+
+    [Fact]
     public async Task A_task_id_Slurm_never_saw_is_unknown()
     {
         using var adapter = cluster.Adapter();
