@@ -129,6 +129,29 @@ public sealed class SlurmAdapterTests(SlurmCluster cluster)
     }
 
     [Fact]
+    public async Task A_site_whose_only_node_is_drained_is_down_and_back_up_after_resume()
+    {
+        using var adapter = cluster.Adapter();
+        await cluster.Scontrol("update", "nodename=localhost", "state=drain", "reason=suanwang-test");
+        try
+        {
+            var health = await adapter.HealthAsync(default);
+            Assert.True(health.Reachable);
+            Assert.Equal(["hpc"], health.DownSites);
+            var node = Assert.Single(Assert.Single(await adapter.DescribePartitionsAsync(default)).Nodes);
+            Assert.False(node.Usable);
+            Assert.Contains("DRAIN", node.State, StringComparison.Ordinal);
+            Assert.Equal((0, false), (Assert.Single(await adapter.DescribePoolsAsync(default)).FreeNodes, false));
+        }
+        finally
+        {
+            await cluster.Scontrol("update", "nodename=localhost", "state=resume");
+            await cluster.WaitUntilIdleAsync();
+        }
+        Assert.Empty((await adapter.HealthAsync(default)).DownSites);
+    }
+
+    [Fact]
     public async Task A_partition_Slurm_does_not_have_is_refused_with_Slurms_submit_error()
     {
         using var adapter = new SlurmAdapter(new SlurmOptions

@@ -79,7 +79,7 @@ public sealed class SlurmCluster : IAsyncLifetime
         await WaitFor("munged's socket", () => Task.FromResult(File.Exists(Path.Combine(munge, "munge.socket"))));
         _daemons.Add(Daemon.Start("slurmctld", "/usr/sbin/slurmctld", ["-D", "-f", _conf], []));
         _daemons.Add(Daemon.Start("slurmd", "/usr/sbin/slurmd", ["-D", "-f", _conf], []));
-        await WaitFor("the node to be idle", async () => (await Scontrol("show", "node", "localhost")).Contains("State=IDLE", StringComparison.Ordinal));
+        await WaitUntilIdleAsync();
         Token = (await Scontrol("token", $"username={User}", "lifespan=7200")).Trim().Split('=', 2)[1];
         await StartRestAsync();
     }
@@ -92,6 +92,13 @@ public sealed class SlurmCluster : IAsyncLifetime
         using var adapter = Adapter();
         await WaitFor("slurmrestd to answer", async () => (await adapter.HealthAsync(default)).Reachable);
     }
+
+    /// <summary>Waits until the node is idle and takes jobs (after start-up, or after a test drained it).</summary>
+    public Task WaitUntilIdleAsync() => WaitFor("the node to be idle", async () =>
+    {
+        var node = await Scontrol("show", "node", "localhost");
+        return node.Contains("State=IDLE ", StringComparison.Ordinal);
+    });
 
     /// <summary>Stops slurmrestd (the rest of Slurm keeps running).</summary>
     public async Task StopRestAsync()
