@@ -25,7 +25,7 @@ internal static partial class SlurmJobBuilder
     {
         RequireSegment(tenant, "tenant");
         RequireSegment(taskId, "task id");
-        var root = Path.GetFullPath(workRoot);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(workRoot)); // "/srv/x/" and "/srv/x" are one root
         var tenantDirectory = Path.GetFullPath(Path.Combine(root, tenant));
         var work = Path.GetFullPath(Path.Combine(tenantDirectory, taskId));
         // Belt and braces: the segment rules already exclude separators and dot-only names.
@@ -88,7 +88,7 @@ internal static partial class SlurmJobBuilder
             TimeLimit: minutes,
             BeginTime: begin,
             Environment: environment,
-            CurrentWorkingDirectory: Path.GetFullPath(workRoot),
+            CurrentWorkingDirectory: Path.TrimEndingDirectorySeparator(Path.GetFullPath(workRoot)),
             StandardOutput: paths.OutputFile);
         return new SlurmJobSubmission(Script(paths, run.Command), job);
     }

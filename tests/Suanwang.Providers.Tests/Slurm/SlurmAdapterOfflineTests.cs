@@ -11,7 +11,7 @@ public sealed class SlurmAdapterOfflineTests
 {
     private const string Root = "/srv/suanwang";
 
-    private static (SlurmAdapter Adapter, ScriptedSlurm Slurm) Offline()
+    private static (SlurmAdapter Adapter, ScriptedSlurm Slurm) Offline(string workRoot = Root)
     {
         var slurm = new ScriptedSlurm();
         var adapter = new SlurmAdapter(new SlurmOptions
@@ -20,7 +20,7 @@ public sealed class SlurmAdapterOfflineTests
             UserName = "nobody",
             Token = () => "t",
             Pools = [new SlurmPool("hpc/debug", "hpc", "debug")],
-            WorkRoot = Root,
+            WorkRoot = workRoot,
         }, http: new HttpClient(slurm));
         return (adapter, slurm);
     }
@@ -65,6 +65,16 @@ public sealed class SlurmAdapterOfflineTests
         await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { Run = task.Run! with { Image = "python:3" } }, default));
         await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { PoolId = "other/pool" }, default));
         Assert.Empty(slurm.Requests);
+    }
+
+    [Fact]
+    public async Task A_safe_task_is_submitted_once_after_looking_for_its_name_whatever_the_work_roots_trailing_slash()
+    {
+        var (adapter, slurm) = Offline(Root + "/");
+        using var _ = adapter;
+        var handle = await adapter.SubmitAsync(SlurmAdapterTests.Task("j-1#0", "true"), default);
+        Assert.Equal(("41", TaskPhase.Queued), (handle.ExternalId, handle.Phase));
+        Assert.Equal(["GET jobs", "POST job/submit"], slurm.Requests);
     }
 
     [Theory]
