@@ -31,6 +31,7 @@ internal static class JobsApi
         jobs.MapPost("/{id}/cancel", Cancel).RequireAuthorization(AccessPolicies.TenantOrOperator).Produces<JobView>().ProducesProblem(404).ProducesProblem(409);
         jobs.MapGet("/{id}/events", JobEventStream.Handle).Produces<IReadOnlyList<JobEventView>>().ProducesProblem(404);
         jobs.MapGet("/{id}/explanation", Explanation).ProducesProblem(404);
+        jobs.MapGet("/{id}/logs", Logs).ProducesProblem(404);
     }
 
     private static async Task<IResult> Submit(HttpContext context, ControlStore store, DeviceCatalog catalog, TrustScores trust)
@@ -140,6 +141,35 @@ internal static class JobsApi
         if (await Visible(id, context, store, trust).ConfigureAwait(false) is not { } job)
             return Problems.NotFound(context, "job", id);
         return TypedResults.Json(new { id = job.Id, state = ControlStore.StateName(job.State), reason = job.Reason, placement = JobView.From(job).Placement }, Json.Options);
+    }
+
+    // Output of one part of the job as its provider's adapter has it: ?part=0&offset=0&max=65536.
+    private static async Task<IResult> Logs(string id, HttpContext context, ControlStore store, TrustScores trust)
+    {
+        if (await Visible(id, context, store, trust).ConfigureAwait(false) is not { } job)
+            return Problems.NotFound(context, "job", id);
+        var query = context.Request.Query;
+        if (!int.TryParse(query["part"].FirstOrDefault() ?? "0", out var part) || part < 0
+            || !long.TryParse(query["offset"].FirstOrDefault() ?? "0", out var offset) || offset < 0
+            || !int.TryParse(query["max"].FirstOrDefault() ?? "65536", out var max) || max is < 1 or > 1024 * 1024)
+            return Problems.BadRequest(context, "part and offset must be whole numbers ≥ 0, max 1–1048576");
+        var placement = PlacementJson.Read(job.Placement);
+        if (placement is null || part >= placement.Parts.Count)
+            return Problems.Result(context, StatusCodes.Status409Conflict, "Conflict", placement is null
+                ? $"job '{id}' has not been placed, so it has no output yet"
+                : $"job '{id}' has {placement.Parts.Count} part(s); part {part} does not exist");
+        var pool = placement.Parts[part].Pool;
+        if (context.RequestServices.GetService<ProviderDirectory>()?.For(pool) is not { } adapter)
+            return Problems.Result(context, StatusCodes.Status409Conflict, "Conflict", $"no adapter runs pool '{pool}' now");
+        try
+        {
+            var chunk = await adapter.LogsAsync(SchedulingLoop.TaskId(job.Id, part), offset, max, context.RequestAborted).ConfigureAwait(false);
+            return TypedResults.Json(new { job = job.Id, part, pool, chunk.Offset, chunk.Text, next_offset = chunk.NextOffset, chunk.Complete }, Json.Options);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException)
+        {
+            return Problems.Result(context, StatusCodes.Status502BadGateway, "Bad Gateway", $"the provider of pool '{pool}' did not return the output: {ex.Message}");
+        }
     }
 
     /// <summary>

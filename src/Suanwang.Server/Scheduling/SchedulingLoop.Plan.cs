@@ -165,7 +165,8 @@ public sealed partial class SchedulingLoop
         return placement;
     }
 
-    private static string TaskId(string jobId, int part) => $"{jobId}#{part}";
+    /// <summary>The adapter task id of part <paramref name="part"/> of a job's placement.</summary>
+    public static string TaskId(string jobId, int part) => $"{jobId}#{part}";
 
     /// <summary>A placed or running job; <see cref="Placement"/> is null when the stored one cannot be read.</summary>
     private sealed record ActiveJob(JobRecord Job, PlacementDocument? Placement, JobDemand? Demand);

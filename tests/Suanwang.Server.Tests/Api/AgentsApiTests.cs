@@ -60,6 +60,12 @@ public sealed class AgentsApiTests
         Assert.Equal("completed", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
         var log = await api.Services.GetRequiredService<AgentAdapter>().LogsAsync(taskId, 0, 100, default);
         Assert.Equal("hi\n", log.Text);
+        var output = await Body(await tenant.GetAsync($"/v1/jobs/{id}/logs"));
+        Assert.Equal("hi\n", output.GetProperty("text").GetString());
+        Assert.Equal(3, output.GetProperty("next_offset").GetInt64());
+        var nosy = await api.ClientAsync(Role.Tenant, "zeta");
+        Assert.Equal(HttpStatusCode.NotFound, (await nosy.GetAsync($"/v1/jobs/{id}/logs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await tenant.GetAsync($"/v1/jobs/{id}/logs?part=3")).StatusCode);
         Assert.Empty((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray());
     }
 
