@@ -163,7 +163,7 @@ internal static class JobsApi
             return Problems.Result(context, StatusCodes.Status409Conflict, "Conflict", $"no adapter runs pool '{pool}' now");
         try
         {
-            var chunk = await adapter.LogsAsync(SchedulingLoop.TaskId(job.Id, part), offset, max, context.RequestAborted).ConfigureAwait(false);
+            var chunk = await adapter.LogsAsync(SchedulingLoop.TaskId(job.Id, placement, part), offset, max, context.RequestAborted).ConfigureAwait(false);
             return TypedResults.Json(new { job = job.Id, part, pool, chunk.Offset, chunk.Text, next_offset = chunk.NextOffset, chunk.Complete }, Json.Options);
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException)

@@ -15,7 +15,7 @@ namespace Suanwang.Server.Scheduling;
 internal static class PlacementJson
 {
     /// <summary>The decision's placement and explanation as JSON.</summary>
-    public static string Write(Decision decision, string policy, DateTimeOffset decidedAt, IReadOnlyList<NetworkLink> links)
+    public static string Write(Decision decision, string policy, DateTimeOffset decidedAt, IReadOnlyList<NetworkLink> links, int attempt = 1)
     {
         var placement = decision.Placement ?? throw new ArgumentException("the decision placed nothing", nameof(decision));
         var document = new PlacementDocument(
@@ -29,7 +29,7 @@ internal static class PlacementJson
             policy, decidedAt, decision.Reason,
             [.. decision.Candidates.Select(c => new CandidateDocument(c.PoolId, c.Rejection, c.NotScored, c.Score is not { } s ? null
                 : new ScoreDocument(s.StagedAt, s.Start, s.Completion, Finite(s.StagingSeconds), Finite(s.RuntimeSeconds), MoneyDocument.Of(s.Cost),
-                    Finite(s.EnergyKwh), Finite(s.CarbonKg), Finite(s.Load), Finite(s.Total))))]);
+                    Finite(s.EnergyKwh), Finite(s.CarbonKg), Finite(s.Load), Finite(s.Total))))]) { Attempt = attempt };
         return JsonSerializer.Serialize(document, Json.Options);
     }
 
@@ -74,6 +74,9 @@ internal sealed record PlacementDocument(
 {
     /// <summary>When its provider reported it running (the earliest part), once it runs; re-adoption after a restart resumes from it.</summary>
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Which placement of the job this is: 1, then one more each time it is re-queued off a failed site.</summary>
+    public int Attempt { get; init; } = 1;
 }
 
 /// <summary>One pool's part of a stored placement.</summary>

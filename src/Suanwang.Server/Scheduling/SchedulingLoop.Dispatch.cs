@@ -23,7 +23,7 @@ public sealed partial class SchedulingLoop
                 var part = placement.Parts[i];
                 if (_providers.For(part.Pool) is not { } adapter)
                     break;
-                var request = new TaskRequest(TaskId(active.Job.Id, i), active.Job.Id, active.Job.Tenant, part.Pool, part.Site, part.Tasks, part.Nodes,
+                var request = new TaskRequest(TaskId(active.Job.Id, placement, i), active.Job.Id, active.Job.Tenant, part.Pool, part.Site, part.Tasks, part.Nodes,
                     part.TasksPerNode, demand.Resources, demand.Run, part.Start, part.Runtime,
                     active.Job.State == JobState.Running ? placement.StartedAt ?? active.Job.UpdatedAt : null);
                 try
@@ -53,7 +53,7 @@ public sealed partial class SchedulingLoop
                 continue;
             var stopped = false;
             for (var i = 0; i < placement.Parts.Count; i++)
-                stopped |= await CancelTaskAsync(placement.Parts[i].Pool, TaskId(id, i), cancel).ConfigureAwait(false);
+                stopped |= await CancelTaskAsync(placement.Parts[i].Pool, TaskId(id, placement, i), cancel).ConfigureAwait(false);
             if (stopped)
                 tally.Stopped++;
         }
@@ -78,9 +78,10 @@ public sealed partial class SchedulingLoop
     /// Polls the adapters for every dispatched job's tasks (one call per adapter) and adds the state changes
     /// their reports imply. Returns the jobs that stop holding capacity (completed or failed).
     /// </summary>
-    private async Task<HashSet<string>> FoldReportsAsync(List<ActiveJob> active, List<Change> changes, CancellationToken cancel)
+    private async Task<HashSet<string>> FoldReportsAsync(List<ActiveJob> active, IReadOnlyList<string> downSites, List<Change> changes, CancellationToken cancel)
     {
         var leaving = new HashSet<string>(StringComparer.Ordinal);
+        var down = downSites.ToHashSet(StringComparer.Ordinal);
         var asks = new Dictionary<IProviderAdapter, List<string>>(ReferenceEqualityComparer.Instance);
         var polled = new List<ActiveJob>();
         foreach (var job in active)
@@ -88,6 +89,17 @@ public sealed partial class SchedulingLoop
             if (job.Placement is not { } placement)
             {
                 changes.Add(Change.Fail(job.Job, "the stored placement cannot be read"));
+                leaving.Add(job.Job.Id);
+                continue;
+            }
+            if (placement.Parts.FirstOrDefault(p => down.Contains(p.Site)) is { } lost)
+            {
+                // Self-healing: work on a site that went down (its provider failed or its agent fell silent) goes back
+                // to the queue and is placed again elsewhere as new tasks; the old ones are stopped at their adapter
+                // next cycle (a provider that comes back kills its stale copy), and the ledger records the heal.
+                changes.Add(new Change(new JobTransition(job.Job.Id, job.Job.Version, JobState.Pending, "healed",
+                    $"re-queued: site '{lost.Site}' went down while the job was {ControlStore.StateName(job.Job.State)}; it restarts from the beginning elsewhere",
+                    null), ChangeKind.Fold, job.Job, null, null));
                 leaving.Add(job.Job.Id);
                 continue;
             }
@@ -105,7 +117,7 @@ public sealed partial class SchedulingLoop
                 var adapter = _providers.For(placement.Parts[i].Pool)!;
                 if (!asks.TryGetValue(adapter, out var ids))
                     asks[adapter] = ids = [];
-                ids.Add(TaskId(job.Job.Id, i));
+                ids.Add(TaskId(job.Job.Id, placement, i));
             }
         }
         var reports = new Dictionary<string, TaskReport>(StringComparer.Ordinal);
@@ -123,7 +135,7 @@ public sealed partial class SchedulingLoop
         }
         foreach (var job in polled)
         {
-            var parts = Enumerable.Range(0, job.Placement!.Parts.Count).Select(i => reports.GetValueOrDefault(TaskId(job.Job.Id, i))).ToArray();
+            var parts = Enumerable.Range(0, job.Placement!.Parts.Count).Select(i => reports.GetValueOrDefault(TaskId(job.Job.Id, job.Placement, i))).ToArray();
             if (parts.Any(r => r is null))
                 continue;
             var (state, reason) = TaskFold.Fold(parts!, job.Placement.Parts);

@@ -55,7 +55,9 @@ public sealed partial class SchedulingLoop
                         changes.Add(Change.Fail(job, $"placed on pool {orphan.PoolId}, which no provider adapter runs"));
                         break;
                     }
-                    var json = PlacementJson.Write(decision, plan.Policy, now, _world.Topology.Network.Links);
+                    // A job re-queued off a failed site keeps its last placement until placed again: count the attempt on.
+                    var attempt = (PlacementJson.Read(job.Placement)?.Attempt ?? 0) + 1;
+                    var json = PlacementJson.Write(decision, plan.Policy, now, _world.Topology.Network.Links, attempt);
                     changes.Add(new Change(new JobTransition(job.Id, job.Version, JobState.Placed, "placed", decision.Reason, json),
                         ChangeKind.Place, job, PlacementJson.Read(json), demand));
                     break;
@@ -165,8 +167,13 @@ public sealed partial class SchedulingLoop
         return placement;
     }
 
-    /// <summary>The adapter task id of part <paramref name="part"/> of a job's placement.</summary>
-    public static string TaskId(string jobId, int part) => $"{jobId}#{part}";
+    /// <summary>
+    /// The adapter task id of part <paramref name="part"/> of a job's placement: <c>job#part</c> for the first
+    /// attempt, <c>job#part@n</c> for the n-th (a job re-queued off a failed site runs as new tasks, since
+    /// adapters are idempotent by task id and still know the old ones).
+    /// </summary>
+    internal static string TaskId(string jobId, PlacementDocument placement, int part) =>
+        placement.Attempt <= 1 ? $"{jobId}#{part}" : $"{jobId}#{part}@{placement.Attempt}";
 
     /// <summary>A placed or running job; <see cref="Placement"/> is null when the stored one cannot be read.</summary>
     private sealed record ActiveJob(JobRecord Job, PlacementDocument? Placement, JobDemand? Demand);

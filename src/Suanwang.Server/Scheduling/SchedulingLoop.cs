@@ -182,16 +182,18 @@ public sealed partial class SchedulingLoop : BackgroundService
         await StopAbandonedAsync(active, tally, cancel).ConfigureAwait(false);
         await DispatchAsync(active.Where(a => !_dispatched.Contains(a.Job.Id)), tally, cancel).ConfigureAwait(false);
         var changes = new List<Change>();
-        var leaving = await FoldReportsAsync(active, changes, cancel).ConfigureAwait(false);
-        var holding = active.Where(a => a.Placement is not null && !leaving.Contains(a.Job.Id)).ToList();
         var downSites = await DownSitesAsync(cancel).ConfigureAwait(false);
+        if (_registry is not null)
+            downSites = [.. downSites.Union(await _registry.DownSitesAsync(cancel).ConfigureAwait(false)).Order(StringComparer.Ordinal)];
+        var leaving = await FoldReportsAsync(active, downSites, changes, cancel).ConfigureAwait(false);
+        var holding = active.Where(a => a.Placement is not null && !leaving.Contains(a.Job.Id)).ToList();
         if (_registry is not null)
         {
             // What providers and tenants registered through the API: datasets, and sites whose pools all report down.
             _world.UseRegistry(await _registry.DatasetsAsync(cancel).ConfigureAwait(false), await _registry.SitesAsync(cancel).ConfigureAwait(false));
             // A site with a pool no adapter runs cannot take work yet (its provider's adapter has not attached): down for planning.
             var unattached = _world.Topology.Sites.Where(site => site.Pools.Any(pool => _providers.For(pool.Id) is null)).Select(site => site.Id);
-            downSites = [.. downSites.Union(await _registry.DownSitesAsync(cancel).ConfigureAwait(false)).Union(unattached).Order(StringComparer.Ordinal)];
+            downSites = [.. downSites.Union(unattached).Order(StringComparer.Ordinal)];
         }
         PlanAndDecide(holding, pending, downSites, start, changes, tally);
         if (_clock.GetUtcNow() >= leaseUntil)

@@ -99,4 +99,39 @@ public sealed class AgentsApiTests
         await loop.RunCycleAsync(default);
         Assert.Equal("placed", (await Body(await tenant.GetAsync($"/v1/jobs/{next}"))).GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task Work_on_a_silent_agent_is_requeued_and_a_returning_agent_stops_its_stale_copy_and_runs_the_new_one()
+    {
+        await using var api = await TestApi.StartAsync(schedule: true);
+        var loop = api.Services.GetRequiredService<SchedulingLoop>();
+        var agent = await api.ClientAsync(Role.Provider, "p-new");
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+        await agent.PutAsync("/v1/sites/sg-edge", Json(Site));
+        await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null);
+        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob)))).GetProperty("id").GetString()!;
+        await loop.RunCycleAsync(default);
+        var first = Assert.Single((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray()).GetProperty("task_id").GetString()!;
+        await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{first}}","phase":"running"}"""));
+        await loop.RunCycleAsync(default);
+
+        api.Clock.Advance(AgentAdapter.HeartbeatTimeout + TimeSpan.FromSeconds(1)); // the agent falls silent
+        await loop.RunCycleAsync(default);
+        // (The loop's own timer may run a cycle too when the clock moves, so read the event rather than the latest reason.)
+        Assert.Equal("pending", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
+        var healed = (await Body(await tenant.GetAsync($"/v1/jobs/{id}/events"))).EnumerateArray().Single(e => e.GetProperty("type").GetString() == "healed");
+        Assert.StartsWith("re-queued: site 'sg-edge' went down", healed.GetProperty("data").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        await loop.RunCycleAsync(default); // stops the old task at the adapter; nowhere else to run (only SG)
+
+        // The agent comes back: it is told to stop its stale copy, and after the next cycle it gets the new attempt.
+        var back = await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null));
+        Assert.Equal([first], back.GetProperty("stop").EnumerateArray().Select(t => t.GetString()));
+        Assert.Empty(back.GetProperty("run").EnumerateArray());
+        await loop.RunCycleAsync(default);
+        var again = await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null));
+        var second = Assert.Single(again.GetProperty("run").EnumerateArray()).GetProperty("task_id").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.EndsWith("@2", second, StringComparison.Ordinal);
+        Assert.Equal("placed", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
+    }
 }

@@ -99,7 +99,8 @@ public sealed class CrashSafetyTests(PostgresServer postgres)
         Assert.True(acknowledged.Count >= KillAfterAcknowledged, $"only {acknowledged.Count} acknowledged before the kill");
         Assert.True(acknowledged.Count < Submissions, "every submission finished before the kill; the test did not kill mid-way");
 
-        await using (var restarted = await ServerProcess.StartAsync(directory, port, "--db", db, "--data-dir", directory))
+        // A fresh port: the killed process's may linger in TIME_WAIT on a busy machine; the store is what must survive.
+        await using (var restarted = await ServerProcess.StartAsync(directory, ServerProcess.FreePort(), "--db", db, "--data-dir", directory))
         {
             using var http = Client(restarted.Url, operatorToken);
             var stored = new List<(string Name, string Id)>();

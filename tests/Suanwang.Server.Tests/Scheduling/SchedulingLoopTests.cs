@@ -131,7 +131,7 @@ public sealed class SchedulingLoopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_site_going_down_fails_its_jobs_and_later_jobs_avoid_it()
+    public async Task A_site_going_down_requeues_its_jobs_which_run_again_elsewhere_and_later_jobs_avoid_it()
     {
         var server = await StartAsync();
         var job = (await server.SubmitAsync(Replica.Spec("victim", duration: "10h")))[0];
@@ -142,12 +142,24 @@ public sealed class SchedulingLoopTests : IAsyncLifetime
         server.Provider.SetSiteDown(site, down: true);
         var next = (await server.SubmitAsync(Replica.Spec("after")))[0];
         var report = await server.CycleAsync();
-        Assert.Equal((1, 1), (report.Failed, report.Placed));
-        var failed = await server.JobAsync(job.Id);
-        Assert.Equal(JobState.Failed, failed.State);
-        Assert.Contains($"site '{site}' went down", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal((0, 1), (report.Failed, report.Placed));
+        var requeued = await server.JobAsync(job.Id);
+        Assert.Equal(JobState.Pending, requeued.State);
+        Assert.Contains($"re-queued: site '{site}' went down", requeued.Reason, StringComparison.Ordinal);
         // The network-aware policy put both identical jobs on the same site before; now that site is down.
         Assert.NotEqual(site, JsonDocument.Parse((await server.JobAsync(next.Id)).Placement!).RootElement.GetProperty("site").GetString());
+
+        await server.CycleAsync(); // placed again, elsewhere, as new tasks (attempt 2)
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await server.CycleAsync();
+        var healed = await server.JobAsync(job.Id);
+        Assert.Contains(healed.State, new[] { JobState.Placed, JobState.Running });
+        var placement = JsonDocument.Parse(healed.Placement!).RootElement;
+        Assert.NotEqual(site, placement.GetProperty("site").GetString());
+        Assert.Equal(2, placement.GetProperty("attempt").GetInt32());
+        var events = await server.Store.EventsAsync(job.Id, 0, 100, default);
+        Assert.Contains(events, e => e.Type == "healed");
+        Assert.Equal(2, events.Count(e => e.Type == "placed"));
     }
 
     [Fact]
