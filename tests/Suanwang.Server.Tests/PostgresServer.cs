@@ -29,7 +29,7 @@ public sealed class PostgresServer : IAsyncLifetime
         if (IsRoot)
             await Run("chown", ["-R", "postgres:postgres", _directory], asPostgres: false);
         await Run(Path.Combine(_binaries, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], asPostgres: true);
-        Port = FreePort();
+        Port = Processes.ServerProcess.FreePort();
         await Run(Path.Combine(_binaries, "pg_ctl"),
             ["-D", data, "-w", "-t", "60", "-l", Path.Combine(_directory, "log"), "-o",
              $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c max_connections=200", "start"], asPostgres: true);
@@ -75,12 +75,6 @@ public sealed class PostgresServer : IAsyncLifetime
                 "PostgreSQL is not installed (/usr/lib/postgresql/*/bin/pg_ctl not found); install Debian's 'postgresql' package as .ci/run does");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task Run(string program, string[] arguments, bool asPostgres)
     {

@@ -76,13 +76,7 @@ public sealed class AgentsApiTests
         var loop = api.Services.GetRequiredService<SchedulingLoop>();
         var agent = await api.ClientAsync(Role.Provider, "p-new");
         var tenant = await api.ClientAsync(Role.Tenant, "acme");
-        await agent.PutAsync("/v1/sites/sg-edge", Json(Site));
-        await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null);
-        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob)))).GetProperty("id").GetString()!;
-        await loop.RunCycleAsync(default);
-        var taskId = Assert.Single((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray()).GetProperty("task_id").GetString()!;
-        await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{taskId}}","phase":"running"}"""));
-        await loop.RunCycleAsync(default);
+        var (id, taskId) = await RunningOnTheAgent(agent, tenant, loop);
 
         Assert.Equal(HttpStatusCode.OK, (await tenant.PostAsync($"/v1/jobs/{id}/cancel", null)).StatusCode);
         await loop.RunCycleAsync(default); // the loop stops the task at its adapter
@@ -107,13 +101,7 @@ public sealed class AgentsApiTests
         var loop = api.Services.GetRequiredService<SchedulingLoop>();
         var agent = await api.ClientAsync(Role.Provider, "p-new");
         var tenant = await api.ClientAsync(Role.Tenant, "acme");
-        await agent.PutAsync("/v1/sites/sg-edge", Json(Site));
-        await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null);
-        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob)))).GetProperty("id").GetString()!;
-        await loop.RunCycleAsync(default);
-        var first = Assert.Single((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray()).GetProperty("task_id").GetString()!;
-        await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{first}}","phase":"running"}"""));
-        await loop.RunCycleAsync(default);
+        var (id, first) = await RunningOnTheAgent(agent, tenant, loop);
 
         api.Clock.Advance(AgentAdapter.HeartbeatTimeout + TimeSpan.FromSeconds(1)); // the agent falls silent
         await loop.RunCycleAsync(default);
@@ -133,5 +121,19 @@ public sealed class AgentsApiTests
         Assert.NotEqual(first, second);
         Assert.EndsWith("@2", second, StringComparison.Ordinal);
         Assert.Equal("placed", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
+    }
+
+    // The agent's site registered and attached, an SG job placed there, handed to the agent and reported running.
+    private static async Task<(string JobId, string TaskId)> RunningOnTheAgent(HttpClient agent, HttpClient tenant, SchedulingLoop loop)
+    {
+        await agent.PutAsync("/v1/sites/sg-edge", Json(Site));
+        await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null);
+        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob)))).GetProperty("id").GetString()!;
+        await loop.RunCycleAsync(default);
+        var taskId = Assert.Single((await Body(await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null))).GetProperty("run").EnumerateArray()).GetProperty("task_id").GetString()!;
+        await agent.PostAsync("/v1/agents/reports", Json($$"""{"task_id":"{{taskId}}","phase":"running"}"""));
+        await loop.RunCycleAsync(default);
+        Assert.Equal("running", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
+        return (id, taskId);
     }
 }
