@@ -101,3 +101,24 @@ public sealed record ProviderHealth(bool Reachable, IReadOnlyList<string> DownSi
 /// <param name="NextOffset">Where the next slice starts.</param>
 /// <param name="Complete">True when the task has ended and nothing follows <paramref name="NextOffset"/>.</param>
 public sealed record LogChunk(string TaskId, long Offset, string Text, long NextOffset, bool Complete);
+
+/// <summary>
+/// An input a task needs at its site before it starts: which dataset, where replicas can be read, the
+/// files to expect (when the tenant registered them), the bandwidth the plan reserved, and the signed
+/// grant that lets the serving agents answer.
+/// </summary>
+/// <param name="Tenant">The dataset's tenant.</param>
+/// <param name="Dataset">The dataset's id within the tenant.</param>
+/// <param name="FromSite">The site of the replica the plan chose (the pool's own site when the data is already there).</param>
+/// <param name="Sources">Base URLs of the data servers of agents at <paramref name="FromSite"/>, tried in order.</param>
+/// <param name="Files">The files as registered (path, size, SHA-256), or null to take the serving replica's manifest.</param>
+/// <param name="BytesPerSecond">The staging bandwidth the plan reserved; 0 when nothing was reserved (a local copy).</param>
+/// <param name="Grant">A <c>StagingGrant</c> token for this dataset and task.</param>
+public sealed record StagingInput(
+    string Tenant,
+    string Dataset,
+    string FromSite,
+    IReadOnlyList<Uri> Sources,
+    IReadOnlyList<Staging.DatasetFile>? Files,
+    long BytesPerSecond,
+    string Grant);
