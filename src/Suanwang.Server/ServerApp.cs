@@ -67,6 +67,7 @@ public static class ServerApp
         var providers = new ProviderDirectory();
         services.AddSingleton(providers);
         services.AddSingleton(sp => new AgentAdapter(providers, clock));
+        services.AddSingleton<TaskStaging>();
         if (settings.Schedule)
         {
             providers.Add(new Suanwang.Providers.Adapters.SimulatedProvider(clock, world.Topology.Pools, settings.SpeedUp), world.Topology.Pools.Select(p => p.Id));

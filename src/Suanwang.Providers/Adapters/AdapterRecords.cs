@@ -29,7 +29,11 @@ public sealed record TaskRequest(
     RunSpec? Run,
     DateTimeOffset NotBefore,
     TimeSpan ExpectedRuntime,
-    DateTimeOffset? StartedAt = null);
+    DateTimeOffset? StartedAt = null)
+{
+    /// <summary>Inputs to stage at the pool's site before the task starts (empty when the job reads no dataset).</summary>
+    public IReadOnlyList<StagingInput> Inputs { get; init; } = [];
+}
 
 /// <summary>Where a task is in its life at the provider.</summary>
 public enum TaskPhase

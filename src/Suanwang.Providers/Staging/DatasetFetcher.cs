@@ -147,7 +147,7 @@ public sealed class DatasetFetcher(HttpClient http)
 
     private static HttpRequestMessage Request(StagingInput input, Uri source, string rest)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(source, $"v1/data/{Uri.EscapeDataString(input.Tenant)}/{Uri.EscapeDataString(input.Dataset)}/{rest}"));
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(source, $"v1/data/{Uri.EscapeDataString(input.Tenant)}/{Uri.EscapeDataString(DatasetPaths.Segment(input.Dataset))}/{rest}"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", input.Grant);
         return request;
     }

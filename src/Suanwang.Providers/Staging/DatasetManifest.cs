@@ -129,6 +129,12 @@ public static class DatasetPaths
         return full;
     }
 
+    /// <summary>
+    /// A dataset id as one path segment, in URLs and replica directory names: '/' (allowed in ids, which
+    /// never contain '~') becomes '~', so ids map one-to-one to segments and none nests inside another.
+    /// </summary>
+    public static string Segment(string datasetId) => datasetId.Replace('/', '~');
+
     /// <summary>Control characters shown escaped, so a message cannot forge log lines.</summary>
     public static string Shown(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));

@@ -37,7 +37,10 @@ public sealed class DatasetServer
         _clock = clock;
     }
 
-    /// <summary>The directory of a replica (whether or not it exists); throws <see cref="InvalidDataException"/> for names that are not single path segments.</summary>
+    /// <summary>
+    /// The directory of a replica (whether or not it exists): <c>{root}/{tenant}/{segment}</c> with the dataset id as
+    /// <see cref="DatasetPaths.Segment"/>; throws <see cref="InvalidDataException"/> for names that are not single path segments.
+    /// </summary>
     public string ReplicaDirectory(string tenant, string dataset)
     {
         if (tenant.Contains('/', StringComparison.Ordinal) || dataset.Contains('/', StringComparison.Ordinal))
@@ -45,10 +48,10 @@ public sealed class DatasetServer
         return DatasetPaths.Resolve(_root, $"{tenant}/{dataset}");
     }
 
-    /// <summary>The replica's files, hashed once and again only when a file's size or time changes.</summary>
+    /// <summary>The files of the replica of dataset id <paramref name="dataset"/>, hashed once and again only when a file's size or time changes; null when not held here.</summary>
     public async Task<IReadOnlyList<DatasetFile>?> ManifestAsync(string tenant, string dataset, CancellationToken cancel)
     {
-        var directory = ReplicaDirectory(tenant, dataset);
+        var directory = ReplicaDirectory(tenant, DatasetPaths.Segment(dataset));
         if (!Directory.Exists(directory))
             return null;
         var stamp = string.Join('|', new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
@@ -124,7 +127,7 @@ public sealed class DatasetServer
         var (grant, error) = StagingGrant.Verify(token, key, _clock.GetUtcNow());
         if (grant is null)
             return Problem(StatusCodes.Status401Unauthorized, "Unauthorized", error!);
-        return grant.Tenant == tenant && grant.Dataset == dataset
+        return grant.Tenant == tenant && DatasetPaths.Segment(grant.Dataset) == dataset
             ? null
             : Problem(StatusCodes.Status403Forbidden, "Forbidden", "the staging grant is for another dataset");
     }

@@ -23,6 +23,7 @@ public sealed class AgentAdapter(ProviderDirectory directory, TimeProvider clock
 
     private readonly ConcurrentDictionary<string, AgentTask> _tasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Site, DateTimeOffset Seen)> _pools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Uri> _dataUrls = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public string Name => "agent";
@@ -39,9 +40,27 @@ public sealed class AgentAdapter(ProviderDirectory directory, TimeProvider clock
         _pools[poolId] = (siteId, clock.GetUtcNow());
         var mine = _tasks.Values.Where(t => t.Request.PoolId == poolId).ToList();
         return new AgentWork(
-            [.. mine.Where(t => !t.IsFinal && !t.CancelRequested).Select(t => t.Request).OrderBy(r => r.TaskId, StringComparer.Ordinal)],
+            [.. mine.Where(t => !t.IsFinal && !t.CancelRequested).Select(t => WithCurrentSources(t.Request)).OrderBy(r => r.TaskId, StringComparer.Ordinal)],
             [.. mine.Where(t => t.CancelRequested && !t.IsFinal).Select(t => t.Request.TaskId).Order(StringComparer.Ordinal)]);
     }
+
+    /// <summary>Records where the agent of <paramref name="poolId"/> serves its dataset replicas (its data server's base URL).</summary>
+    public void AdvertiseData(string poolId, Uri dataUrl) => _dataUrls[poolId] = dataUrl;
+
+    /// <summary>
+    /// The data servers of the live agents at <paramref name="siteId"/> (pulled within the heartbeat timeout),
+    /// by pool id: where a task staging from that site may read.
+    /// </summary>
+    public IReadOnlyList<Uri> DataSources(string siteId)
+    {
+        var now = clock.GetUtcNow();
+        return [.. _pools.Where(p => p.Value.Site == siteId && now - p.Value.Seen <= HeartbeatTimeout && _dataUrls.ContainsKey(p.Key))
+            .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => _dataUrls[p.Key])];
+    }
+
+    // Which agents serve a site's data changes as agents come and go: a task gets the live ones at each pull.
+    private TaskRequest WithCurrentSources(TaskRequest request) => request.Inputs.Count == 0 ? request
+        : request with { Inputs = [.. request.Inputs.Select(input => input with { Sources = DataSources(input.FromSite) })] };
 
     /// <summary>The pool a task runs on, or null for a task this adapter never saw.</summary>
     public string? PoolOf(string taskId) => _tasks.TryGetValue(taskId, out var task) ? task.Request.PoolId : null;

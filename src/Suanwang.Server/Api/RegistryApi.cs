@@ -162,6 +162,19 @@ internal static class RegistryApi
             else if (dataset.Jurisdictions is { Count: > 0 } allowed && !allowed.Contains(site.Jurisdiction))
                 errors.Add($"replicas[{i}]: site '{replica}' is in jurisdiction {site.Jurisdiction}, which the dataset does not allow");
         }
+        if (dataset.Files is { } files)
+        {
+            try
+            {
+                Providers.Staging.DatasetManifest.Check(files);
+                if (dataset.Size is not null && Quantity.ParseSize(dataset.Size) is { Success: true, Value: var declared } && files.Sum(f => f.Size) > declared.Bytes)
+                    errors.Add($"files: they hold {files.Sum(f => f.Size):N0} bytes, more than the declared size {dataset.Size}");
+            }
+            catch (InvalidDataException ex)
+            {
+                errors.Add($"files: {ex.Message}");
+            }
+        }
         foreach (var (j, i) in (dataset.Jurisdictions ?? []).Select((j, i) => (j, i)))
         {
             if (j.Length != 2 || !j.All(char.IsAsciiLetterUpper))

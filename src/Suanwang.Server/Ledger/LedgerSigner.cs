@@ -51,6 +51,9 @@ internal sealed class LedgerSigner : IDisposable
         return new SignedTreeHead(treeSize, timestamp, rootHash, signature);
     }
 
+    /// <summary>Signs a staging grant with the same key (the grant's own prefix keeps the two kinds of signature apart).</summary>
+    public string SignGrant(Providers.Staging.StagingGrant grant) => grant.Sign(_key);
+
     /// <inheritdoc />
     public void Dispose() => _key.Dispose();
 

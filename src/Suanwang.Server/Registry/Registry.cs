@@ -48,16 +48,27 @@ public sealed class Registry(ControlStore store, ServerWorld world)
     }
 }
 
-/// <summary>A dataset as registered: <c>{ "size": "40TB", "replicas": ["site", …], "jurisdictions": ["CN", …] }</c>.</summary>
+/// <summary>
+/// A dataset as registered: <c>{ "size": "40TB", "replicas": ["site", …], "jurisdictions": ["CN", …],
+/// "files": [{ "path", "size", "sha256" }, …] }</c>.
+/// </summary>
 /// <param name="Size">Total size with a unit.</param>
 /// <param name="Replicas">Sites holding a full replica.</param>
 /// <param name="Jurisdictions">Where it may be stored or processed; empty for anywhere.</param>
-public sealed record DatasetDocument(string Size, IReadOnlyList<string> Replicas, IReadOnlyList<string>? Jurisdictions)
+/// <param name="Files">
+/// Its files with their SHA-256 (what <c>suanwang dataset put --from DIR</c> computes), or null. Agents
+/// staging the dataset check every byte against these; without them they take the serving replica's own
+/// manifest, which catches damage in transit but not a replica that differs from what the tenant registered.
+/// </param>
+public sealed record DatasetDocument(string Size, IReadOnlyList<string> Replicas, IReadOnlyList<string>? Jurisdictions, IReadOnlyList<Providers.Staging.DatasetFile>? Files = null)
 {
+    /// <summary>Reads a stored body (validated when stored).</summary>
+    public static DatasetDocument Read(string body) => JsonSerializer.Deserialize<DatasetDocument>(body, Json.Options)!;
+
     /// <summary>The Core dataset a stored body describes (bodies are validated when stored).</summary>
     public static Dataset ToDataset(string id, string owner, string body)
     {
-        var document = JsonSerializer.Deserialize<DatasetDocument>(body, Json.Options)!;
+        var document = Read(body);
         return new Dataset(id, owner, Quantity.ParseSize(document.Size).Value, [.. document.Replicas], [.. document.Jurisdictions ?? []]);
     }
 }

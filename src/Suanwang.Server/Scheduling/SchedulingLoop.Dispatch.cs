@@ -23,11 +23,14 @@ public sealed partial class SchedulingLoop
                 var part = placement.Parts[i];
                 if (_providers.For(part.Pool) is not { } adapter)
                     break;
-                var request = new TaskRequest(TaskId(active.Job.Id, placement, i), active.Job.Id, active.Job.Tenant, part.Pool, part.Site, part.Tasks, part.Nodes,
+                var taskId = TaskId(active.Job.Id, placement, i);
+                var request = new TaskRequest(taskId, active.Job.Id, active.Job.Tenant, part.Pool, part.Site, part.Tasks, part.Nodes,
                     part.TasksPerNode, demand.Resources, demand.Run, part.Start, part.Runtime,
                     active.Job.State == JobState.Running ? placement.StartedAt ?? active.Job.UpdatedAt : null);
                 try
                 {
+                    if (Staging is not null && !demand.Inputs.IsEmpty)
+                        request = request with { Inputs = await Staging.InputsAsync(active.Job.Tenant, demand.Inputs, placement, i, taskId, cancel).ConfigureAwait(false) };
                     await adapter.SubmitAsync(request, cancel).ConfigureAwait(false);
                     accepted++;
                 }

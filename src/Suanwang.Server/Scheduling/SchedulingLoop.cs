@@ -61,6 +61,9 @@ public sealed partial class SchedulingLoop : BackgroundService
 
     private readonly Registry? _registry;
 
+    /// <summary>Builds tasks' staging inputs; null in hosts without agents (tasks then carry no inputs).</summary>
+    internal TaskStaging? Staging { get; set; }
+
     /// <summary>Whether this replica held the lease in its last cycle.</summary>
     public bool IsLeader { get; private set; }
 

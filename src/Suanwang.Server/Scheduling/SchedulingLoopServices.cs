@@ -26,7 +26,12 @@ public static class SchedulingLoopServices
         else
             services.TryAddSingleton(sp => new ProviderDirectory().Add(
                 new SimulatedProvider(sp.GetRequiredService<TimeProvider>(), world.Topology.Pools, speedUp), world.Topology.Pools.Select(p => p.Id)));
-        services.AddSingleton<SchedulingLoop>();
+        services.AddSingleton(sp =>
+        {
+            var loop = ActivatorUtilities.CreateInstance<SchedulingLoop>(sp);
+            loop.Staging = sp.GetService<TaskStaging>();
+            return loop;
+        });
         services.AddHostedService(sp => sp.GetRequiredService<SchedulingLoop>());
         return services;
     }

@@ -140,6 +140,27 @@ public sealed class DatasetStagingTests : IAsyncLifetime, IDisposable
         Assert.True(result.Elapsed >= TimeSpan.FromSeconds((1_001_001 - 65_536) / 400_000.0 * 0.98), $"took {result.Elapsed}");
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_task_sees_its_staged_input_under_inputs_and_the_replica_is_left_read_only_for_others()
+    {
+        var request = new TaskRequest("j-1#0", "j-1", "acme", "site-b/gpu", "site-b", 1, 1, 1, new Core.Model.TaskResources(1, Core.Model.ByteSize.Zero, null),
+            null, DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1)) { Inputs = [Input(await Manifest(_source.Path)) with { Dataset = "nested/corpus" }] };
+        request = request with { Inputs = [request.Inputs[0] with { Grant = new StagingGrant("acme", "nested/corpus", "j-1#0", long.MaxValue).Sign(_key) }] };
+        Directory.Move(Path.Combine(_source.Path, "acme", "corpus"), Path.Combine(_source.Path, "acme", "nested~corpus")); // ids with '/' are served as '~'
+        var task = Path.Combine(_target.Path, "task");
+        var stager = new InputStager(new DatasetFetcher(_http), Path.Combine(_target.Path, "data"), Path.Combine(_target.Path, "partial"));
+
+        var results = await stager.StageAsync(request, task, CancellationToken.None);
+
+        Assert.Equal(3, results.Single().FilesFetched);
+        var seen = await DatasetManifest.HashFileAsync(Path.Combine(task, "inputs", "nested~corpus", "shards", "1.bin"), default);
+        Assert.Equal(request.Inputs[0].Files!.Single(f => f.Path == "shards/1.bin").Sha256, seen);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            File.GetUnixFileMode(Path.Combine(_target.Path, "data", "acme", "nested~corpus", "README")));
+        await Assert.ThrowsAsync<StagingException>(() => stager.StageAsync(request, task, CancellationToken.None)); // never over something already there
+    }
+
     private StagingInput Input(IReadOnlyList<DatasetFile>? files = null) =>
         new("acme", "corpus", "site-a", [_url], files, 0, Grant("corpus"));
 

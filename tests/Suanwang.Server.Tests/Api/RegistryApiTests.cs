@@ -69,6 +69,32 @@ public sealed class RegistryApiTests
     }
 
     [Fact]
+    public async Task A_dataset_may_list_its_files_with_checksums_which_are_checked_when_registered()
+    {
+        await using var api = await TestApi.StartAsync();
+        var a = await api.ClientAsync(Role.Tenant, "tenant-a");
+        const string Hash = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        var good = await a.PutAsync("/v1/datasets/small", Json($$"""{"size": "1kB", "replicas": ["qingpu-hub"], "files": [{"path": "a/b.txt", "size": 3, "sha256": "{{Hash}}"}]}"""));
+        Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+        var files = (await Body(await a.GetAsync("/v1/datasets/small"))).GetProperty("dataset").GetProperty("files");
+        Assert.Equal(Hash, files[0].GetProperty("sha256").GetString());
+
+        foreach (var (body, expected) in new[]
+        {
+            ($$"""[{"path": "../etc/passwd", "size": 3, "sha256": "{{Hash}}"}]""", "'..'"),
+            ($$"""[{"path": "x", "size": 3, "sha256": "{{Hash.ToUpperInvariant()}}"}]""", "sha256"),
+            ($$"""[{"path": "x", "size": 2000, "sha256": "{{Hash}}"}]""", "more than the declared size"),
+            ($$"""[{"path": "x", "size": 1, "sha256": "{{Hash}}"}, {"path": "x", "size": 1, "sha256": "{{Hash}}"}]""", "twice"),
+        })
+        {
+            var bad = await a.PutAsync("/v1/datasets/small", Json($$"""{"size": "1kB", "replicas": ["qingpu-hub"], "files": {{body}}}"""));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains(expected, (await Body(bad)).GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(3, (await Body(await a.GetAsync("/v1/datasets/small"))).GetProperty("dataset").GetProperty("files")[0].GetProperty("size").GetInt64()); // unchanged
+    }
+
+    [Fact]
     public async Task Tenants_and_providers_are_the_operators_to_register()
     {
         await using var api = await TestApi.StartAsync();
