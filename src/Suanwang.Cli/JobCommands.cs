@@ -154,7 +154,7 @@ internal static class JobCommands
         return job.GetProperty("reason").GetString() ?? "";
     }
 
-    private static async Task<int> WithClient(CliConsole console, string? server, string? token, Func<ApiClient, Task<int>> run)
+    internal static async Task<int> WithClient(CliConsole console, string? server, string? token, Func<ApiClient, Task<int>> run)
     {
         var (settings, error) = ClientSettings.Resolve(server, token);
         if (settings is null)

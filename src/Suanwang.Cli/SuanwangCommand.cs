@@ -37,6 +37,7 @@ internal static class SuanwangCommand
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(TokenCommand.Create(console));
+        root.Subcommands.Add(DatasetCommand.Create(console));
         root.Subcommands.Add(LedgerCommand.Create(console));
         foreach (var command in JobCommands.Create(console))
             root.Subcommands.Add(command);
