@@ -21,6 +21,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Scheduler(console));
         bench.Subcommands.Add(BenchSimulatorCommand.Create(console));
         bench.Subcommands.Add(BenchApiCommand.Create(console));
+        bench.Subcommands.Add(BenchStagingCommand.Create(console));
         return bench;
     }
 

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using Polly;
 using Polly.Retry;
 using Suanwang.Providers.Adapters;
@@ -69,7 +68,8 @@ public sealed class DatasetFetcher(HttpClient http)
         Directory.CreateDirectory(replicaDirectory);
         var (fetched, resumes) = (0, 0);
         var received = new StrongBox<long>();
-        using var limiter = input.BytesPerSecond > 0 ? Pacer(input.BytesPerSecond) : null;
+        // One pacer for the whole dataset: the reservation covers the dataset, not each file. 64 KiB of allowance: one chunk may run ahead.
+        var limiter = input.BytesPerSecond > 0 ? new TransferPacer(input.BytesPerSecond, ChunkBytes) : null;
         foreach (var file in files)
         {
             var target = DatasetPaths.Resolve(replicaDirectory, file.Path);
@@ -78,9 +78,9 @@ public sealed class DatasetFetcher(HttpClient http)
                 continue;
             var partial = DatasetPaths.Resolve(partialDirectory, file.Path + ".part");
             Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
-            resumes += await pipeline.ExecuteAsync(async ct =>
+            var (resumed, hash) = await pipeline.ExecuteAsync(async ct =>
                 await FetchFileAsync(input, input.Sources[source], file, partial, limiter, received, ct).ConfigureAwait(false), cancel).ConfigureAwait(false);
-            var hash = await DatasetManifest.HashFileAsync(partial, cancel).ConfigureAwait(false);
+            resumes += resumed ? 1 : 0;
             if (hash != file.Sha256)
             {
                 File.Delete(partial); // never keep bytes that failed their check; the next attempt starts over
@@ -102,8 +102,9 @@ public sealed class DatasetFetcher(HttpClient http)
             ?? throw new StagingException($"{source} answered an empty manifest");
     }
 
-    // Returns 1 when the transfer continued a partial file, else 0; counts every byte received into total.
-    private async Task<int> FetchFileAsync(StagingInput input, Uri source, DatasetFile file, string partial, RateLimiter? limiter, StrongBox<long> total, CancellationToken cancel)
+    // Returns whether the transfer continued a partial file, and the SHA-256 of the whole partial file (hashed
+    // as it is written, after the bytes already there); counts every byte received into total.
+    private async Task<(bool Resumed, string Sha256)> FetchFileAsync(StagingInput input, Uri source, DatasetFile file, string partial, TransferPacer? limiter, StrongBox<long> total, CancellationToken cancel)
     {
         var have = File.Exists(partial) ? new FileInfo(partial).Length : 0;
         if (have > file.Size)
@@ -112,7 +113,7 @@ public sealed class DatasetFetcher(HttpClient http)
             have = 0;
         }
         if (have == file.Size)
-            return 0;
+            return (false, await DatasetManifest.HashFileAsync(partial, cancel).ConfigureAwait(false));
         using var request = Request(input, source, "files/" + string.Join('/', file.Path.Split('/').Select(Uri.EscapeDataString)));
         if (have > 0)
             request.Headers.Range = new RangeHeaderValue(have, null);
@@ -121,6 +122,9 @@ public sealed class DatasetFetcher(HttpClient http)
         var resumed = have > 0 && response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == have;
         if (!resumed)
             have = 0; // the server sent the whole file: start the partial over
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (resumed)
+            await HashPrefixAsync(partial, have, hash, cancel).ConfigureAwait(false);
         var output = new FileStream(partial, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, ChunkBytes, useAsync: true);
         var body = await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
         var received = 0L;
@@ -134,15 +138,33 @@ public sealed class DatasetFetcher(HttpClient http)
                 if (have + received + read > file.Size)
                     throw new StagingException($"{input.Tenant}/{input.Dataset}: '{file.Path}' is longer than its {file.Size:N0} bytes");
                 if (limiter is not null)
-                    await PaceAsync(limiter, read, cancel).ConfigureAwait(false);
+                    await limiter.PaceAsync(read, cancel).ConfigureAwait(false);
                 await output.WriteAsync(buffer.AsMemory(0, read), cancel).ConfigureAwait(false);
+                hash.AppendData(buffer, 0, read);
                 received += read;
                 total.Value += read;
             }
         }
         if (have + received < file.Size)
             throw new IOException($"'{file.Path}': connection closed after {have + received:N0} of {file.Size:N0} bytes");
-        return resumed ? 1 : 0;
+        return (resumed, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    private static async Task HashPrefixAsync(string path, long length, IncrementalHash hash, CancellationToken cancel)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes, useAsync: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[ChunkBytes];
+            for (long done = 0; done < length;)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - done)), cancel).ConfigureAwait(false);
+                if (read == 0)
+                    throw new IOException($"'{path}' shrank while being resumed");
+                hash.AppendData(buffer, 0, read);
+                done += read;
+            }
+        }
     }
 
     private static HttpRequestMessage Request(StagingInput input, Uri source, string rest)
@@ -162,27 +184,5 @@ public sealed class DatasetFetcher(HttpClient http)
         if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.NotFound)
             throw new HttpRequestException(message, null, response.StatusCode);
         throw new StagingException(message);
-    }
-
-    // A token bucket refilled every 20 ms holds 20 ms of the reserved rate, so a transfer never runs ahead of its reservation by more than that.
-    private static TokenBucketRateLimiter Pacer(long bytesPerSecond)
-    {
-        var perPeriod = (int)Math.Clamp(bytesPerSecond / 50, 1, int.MaxValue);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(perPeriod, ChunkBytes),
-            TokensPerPeriod = perPeriod,
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(20),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-    }
-
-    private static async Task PaceAsync(RateLimiter limiter, int bytes, CancellationToken cancel)
-    {
-        using var lease = await limiter.AcquireAsync(bytes, cancel).ConfigureAwait(false);
-        if (!lease.IsAcquired)
-            throw new IOException("the staging pacer refused a chunk");
     }
 }
