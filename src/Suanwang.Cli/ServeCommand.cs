@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Suanwang.Server;
 using Suanwang.Server.Demo;
+using Suanwang.Server.Southbound;
 using Suanwang.Server.Store;
 
 namespace Suanwang.Cli;
@@ -20,15 +21,17 @@ internal static class ServeCommand
         var urls = new Option<string[]>("--urls") { Description = $"Addresses to listen on (default {ServerSettings.DefaultUrl}).", AllowMultipleArgumentsPerToken = true };
         var dataDir = new Option<string>("--data-dir") { Description = "Directory for the ledger key and demo tokens (default .suanwang).", DefaultValueFactory = _ => DefaultDataDirectory };
         var demo = new Option<bool>("--demo") { Description = "Print demo operator and tenant tokens and submit a trickle of example jobs." };
+        var providersFile = new Option<string>("--providers") { Description = "A providers file (YAML/JSON): Slurm clusters and Kubernetes clusters that run pools of the network (docs/providers.md)." };
         var command = new Command("serve", "Run the control plane: HTTP API, store, scheduling loop and ledger (Ctrl-C stops cleanly; a restart resumes).")
         {
-            db, urls, dataDir, demo,
+            db, urls, dataDir, demo, providersFile,
         };
-        command.SetAction((parse, cancel) => RunAsync(console, parse.GetValue(db), parse.GetValue(urls), parse.GetValue(dataDir)!, parse.GetValue(demo), cancel));
+        command.SetAction((parse, cancel) => RunAsync(console, parse.GetValue(db), parse.GetValue(urls), parse.GetValue(dataDir)!, parse.GetValue(demo),
+            parse.GetValue(providersFile), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string? db, string[]? urls, string dataDirectory, bool demo, CancellationToken cancel)
+    private static async Task<int> RunAsync(CliConsole console, string? db, string[]? urls, string dataDirectory, bool demo, string? providersFile, CancellationToken cancel)
     {
         if (!StoreLocation.TryParse(db ?? $"sqlite:{Path.Combine(dataDirectory, "state.db")}", out var location, out var error))
             return console.InvalidInput(error!);
@@ -39,6 +42,22 @@ internal static class ServeCommand
         }
         // The demo's simulated providers run an hour of work in a minute, so jobs visibly finish.
         var settings = new ServerSettings(location!, urls is { Length: > 0 } ? urls : [ServerSettings.DefaultUrl], dataDirectory, SpeedUp: demo ? 60 : 1);
+        if (providersFile is not null)
+        {
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(providersFile, cancel).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return console.InvalidInput($"{providersFile}: {ex.Message}");
+            }
+            var (providers, errors) = ProvidersFile.Read(text, providersFile);
+            if (errors.Length > 0)
+                return console.InvalidInput(errors);
+            settings = settings with { Providers = providers };
+        }
         ControlStore store;
         try
         {
@@ -50,6 +69,12 @@ internal static class ServeCommand
         }
         await using (store)
         {
+            if (settings.Providers.Count > 0)
+            {
+                var siteOfPool = await ProvidersFile.SiteOfPoolAsync(settings, store, cancel).ConfigureAwait(false);
+                if (settings.Providers.SelectMany(p => p.Check(siteOfPool)).ToList() is { Count: > 0 } unknown)
+                    return console.InvalidInput(string.Join(Environment.NewLine, unknown.Select(u => $"{providersFile}: {u}")));
+            }
             var app = ServerApp.Build(settings, store, TimeProvider.System, builder =>
             {
                 if (demo)

@@ -63,14 +63,18 @@ public static class ServerApp
         var world = ServerWorld.FromPreset(settings.Topology, catalog);
         services.AddSingleton(world);
         services.AddSingleton<Registry>();
-        // Preset pools run on the simulated provider; pools of registered sites are attached by their agents.
+        // Configured providers run their pools; the preset's other pools run on the simulated provider; pools of
+        // registered sites are attached by their agents.
         var providers = new ProviderDirectory();
+        foreach (var configured in settings.Providers)
+            providers.Add(configured.Adapter, configured.Pools.Select(p => p.Pool));
         services.AddSingleton(providers);
         services.AddSingleton(sp => new AgentAdapter(providers, clock));
         services.AddSingleton<TaskStaging>();
         if (settings.Schedule)
         {
-            providers.Add(new Suanwang.Providers.Adapters.SimulatedProvider(clock, world.Topology.Pools, settings.SpeedUp), world.Topology.Pools.Select(p => p.Id));
+            var simulated = world.Topology.Pools.Where(p => providers.For(p.Id) is null).ToList();
+            providers.Add(new Suanwang.Providers.Adapters.SimulatedProvider(clock, simulated, settings.SpeedUp), simulated.Select(p => p.Id));
             services.AddSchedulingLoop(world, providers: providers, speedUp: settings.SpeedUp);
         }
         services.AddProblemDetails();

@@ -21,6 +21,9 @@ public sealed record ServerSettings(
     double SpeedUp = 1,
     bool Schedule = true)
 {
+    /// <summary>Providers driven through their own schedulers (<c>serve --providers FILE</c>); their pools are not simulated.</summary>
+    public IReadOnlyList<Southbound.ConfiguredProvider> Providers { get; init; } = [];
+
     /// <summary>The ledger's signing key, inside <see cref="DataDirectory"/>.</summary>
     public string LedgerKeyPath => Path.Combine(DataDirectory, "ledger-key.pem");
 
