@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Suanwang.Core.Specs;
+using k8s;
 using Suanwang.Providers.Adapters;
+using Suanwang.Providers.Kubernetes;
 using Suanwang.Providers.Slurm;
 
 namespace Suanwang.Server.Southbound;
@@ -38,6 +40,11 @@ public sealed record ConfiguredPool(string Pool, string Site);
 ///     work_root: /shared/suanwang
 ///     logs_readable: true               # work_root is mounted where the server runs
 ///     pools: [{ pool: hpc-east/cpu, site: hpc-east, partition: batch }]
+/// kubernetes:
+///   - name: ai-north                    # the adapter's name: kubernetes:ai-north
+///     kubeconfig: /etc/suanwang/kubeconfig  # with an optional context: …; or host: + token_file: (+ ca_file:)
+///     pools:
+///       - { pool: ai-north/gpu, site: ai-north, namespace: suanwang, node_selector: { gpu: h100 } }
 /// </code>
 /// </summary>
 public static class ProvidersFile
@@ -50,6 +57,7 @@ public static class ProvidersFile
             return ([], read.Errors);
         var binder = new SpecBinder(source);
         var specs = new List<(SlurmOptions Options, string Path)>();
+        var clusters = new List<(KubernetesClientConfiguration Connection, KubernetesOptions Options, string Path)>();
         if (read.Documents.Length != 1)
             binder.Error(null, "", "expected one document");
         else if (binder.Mapping(read.Documents[0], "") is { } root)
@@ -59,20 +67,36 @@ public static class ProvidersFile
                 if (Slurm(binder, node, path) is { } options)
                     specs.Add((options, path));
             }
+            foreach (var (node, path) in root.Items("kubernetes"))
+            {
+                if (Kubernetes(binder, node, path) is { } cluster)
+                    clusters.Add((cluster.Connection, cluster.Options, path));
+            }
             root.Done();
         }
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (options, path) in specs)
+        foreach (var (pool, path) in specs.SelectMany(s => s.Options.Pools.Select(p => (p.PoolId, s.Path)))
+            .Concat(clusters.SelectMany(c => c.Options.Pools.Select(p => (p.PoolId, c.Path)))))
         {
-            foreach (var pool in options.Pools)
-            {
-                if (!seen.TryAdd(pool.PoolId, path))
-                    binder.ErrorAt(path, $"pool '{pool.PoolId}' is already run by {seen[pool.PoolId]}");
-            }
+            if (!seen.TryAdd(pool, path))
+                binder.ErrorAt(path, $"pool '{pool}' is already run by {seen[pool]}");
         }
         if (!binder.IsValid)
             return ([], [.. binder.Errors]);
-        return ([.. specs.Select(s => new ConfiguredProvider(new SlurmAdapter(s.Options), [.. s.Options.Pools.Select(p => new ConfiguredPool(p.PoolId, p.SiteId))]))], []);
+        var providers = new List<ConfiguredProvider>();
+        providers.AddRange(specs.Select(s => new ConfiguredProvider(new SlurmAdapter(s.Options), [.. s.Options.Pools.Select(p => new ConfiguredPool(p.PoolId, p.SiteId))])));
+        foreach (var (connection, options, path) in clusters)
+        {
+            try
+            {
+                providers.Add(new ConfiguredProvider(new KubernetesAdapter(connection, options), [.. options.Pools.Select(p => new ConfiguredPool(p.PoolId, p.SiteId))]));
+            }
+            catch (ArgumentException ex)
+            {
+                binder.ErrorAt(path, ex.Message); // the adapter's own checks: namespaces, labels, the API address
+            }
+        }
+        return binder.IsValid ? ([.. providers], []) : ([], [.. binder.Errors]);
     }
 
     /// <summary>The network's pools with their sites, as a server with <paramref name="settings"/> on <paramref name="store"/> starts: the preset's and the registered sites'.</summary>
@@ -91,6 +115,76 @@ public static class ProvidersFile
             }
         }
         return pools;
+    }
+
+    private static (KubernetesClientConfiguration Connection, KubernetesOptions Options)? Kubernetes(SpecBinder binder, SpecNode node, string path)
+    {
+        if (binder.Mapping(node, path) is not { } entry)
+            return null;
+        var name = entry.Text("name", required: true);
+        var (kubeconfig, context) = (entry.Text("kubeconfig"), entry.Text("context"));
+        var (host, tokenFile, caFile) = (entry.Text("host"), entry.Text("token_file"), entry.Text("ca_file"));
+        var pools = new List<KubernetesPool>();
+        foreach (var (item, itemPath) in entry.Items("pools", required: true))
+        {
+            if (binder.Mapping(item, itemPath) is not { } pool)
+                continue;
+            var (id, site, ns) = (pool.Text("pool", required: true), pool.Text("site", required: true), pool.Text("namespace", required: true));
+            var selector = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (pool.Node("node_selector") is { } labels and not SpecScalar { Value: null })
+            {
+                if (labels is SpecMapping map)
+                {
+                    foreach (var (key, value) in map.Entries)
+                    {
+                        if (value is SpecScalar { Value: { } text })
+                            selector[key.Value!] = text;
+                        else
+                            binder.Error(value, $"{pool.PathOf("node_selector")}.{key.Value}", "expected a label value");
+                    }
+                }
+                else
+                {
+                    binder.Error(labels, pool.PathOf("node_selector"), $"expected a mapping of node labels, found {labels.Shape}");
+                }
+            }
+            var (priority, account) = (pool.Text("priority_class"), pool.Text("service_account"));
+            pool.Done();
+            if (id is not null && site is not null && ns is not null)
+                pools.Add(new KubernetesPool(id, site, ns, selector, priority, account));
+        }
+        entry.Done();
+        KubernetesClientConfiguration? connection = null;
+        if (kubeconfig is not null == host is not null)
+            binder.ErrorAt(path, "give either kubeconfig (and optionally context) or host and token_file");
+        else if (kubeconfig is not null)
+        {
+            try
+            {
+                connection = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, context);
+            }
+            catch (Exception ex) when (ex is IOException or k8s.Exceptions.KubeConfigException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
+            {
+                binder.ErrorAt(entry.PathOf("kubeconfig"), $"'{kubeconfig}': {ex.Message}");
+            }
+        }
+        else if (tokenFile is null || !File.Exists(tokenFile))
+            binder.ErrorAt(entry.PathOf("token_file"), tokenFile is null ? "required with host" : $"'{tokenFile}' does not exist");
+        else if (caFile is not null && !File.Exists(caFile))
+            binder.ErrorAt(entry.PathOf("ca_file"), $"'{caFile}' does not exist");
+        else
+        {
+            connection = new KubernetesClientConfiguration { Host = host, AccessToken = File.ReadAllText(tokenFile).Trim() };
+            if (caFile is not null)
+            {
+                var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+                certificates.ImportFromPemFile(caFile);
+                connection.SslCaCerts = certificates;
+            }
+        }
+        if (name is null || connection is null || pools.Count == 0)
+            return null;
+        return (connection, new KubernetesOptions { Name = $"kubernetes:{name}", Pools = pools });
     }
 
     private static SlurmOptions? Slurm(SpecBinder binder, SpecNode node, string path)

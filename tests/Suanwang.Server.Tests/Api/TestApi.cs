@@ -34,13 +34,14 @@ public sealed class TestApi : IAsyncDisposable
     /// Starts an API on a fresh SQLite store; without <paramref name="schedule"/> no scheduling loop runs, so
     /// jobs stay as the API left them (the API's own tests); with it, the loop runs on the manual clock.
     /// </summary>
-    public static async Task<TestApi> StartAsync(int requestsPerSecond = 20_000, int burst = 20_000, bool schedule = false, StoreLocation? location = null)
+    public static async Task<TestApi> StartAsync(int requestsPerSecond = 20_000, int burst = 20_000, bool schedule = false, StoreLocation? location = null,
+        IReadOnlyList<Suanwang.Server.Southbound.ConfiguredProvider>? providers = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"suanwang-api-{Guid.NewGuid():N}");
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         location ??= new StoreLocation(StoreKind.Sqlite, Path.Combine(directory, "state.db"));
         var store = await ControlStore.OpenAsync(location, clock, default);
-        var settings = new ServerSettings(location, ["http://127.0.0.1:0"], directory, requestsPerSecond, burst, Schedule: schedule);
+        var settings = new ServerSettings(location, ["http://127.0.0.1:0"], directory, requestsPerSecond, burst, Schedule: schedule) { Providers = providers ?? [] };
         var app = ServerApp.Build(settings, store, clock, builder => builder.WebHost.UseTestServer());
         await app.StartAsync();
         return new TestApi(directory, store, app, clock);
