@@ -25,7 +25,7 @@ public sealed partial class SchedulingLoop
                     break;
                 var request = new TaskRequest(TaskId(active.Job.Id, placement, i), active.Job.Id, active.Job.Tenant, part.Pool, part.Site, part.Tasks, part.Nodes,
                     part.TasksPerNode, demand.Resources, demand.Run, part.Start, part.Runtime,
-                    active.Job.State == JobState.Running ? placement.StartedAt ?? active.Job.UpdatedAt : null);
+                    active.Job.State == JobState.Running ? placement.StartedAt ?? active.Job.UpdatedAt : null, demand.Output?.Size);
                 try
                 {
                     await adapter.SubmitAsync(request, cancel).ConfigureAwait(false);
