@@ -34,6 +34,7 @@ internal static class SuanwangCommand
         root.Subcommands.Add(ValidateCommand.Create(console));
         root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(MeasureCommand.Create(console));
+        root.Subcommands.Add(AgentCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(TokenCommand.Create(console));

@@ -63,6 +63,7 @@ public static class ServerApp
         var world = ServerWorld.FromPreset(settings.Topology, catalog);
         services.AddSingleton(world);
         services.AddSingleton<Registry>();
+        services.AddSingleton<AgentPoolRegistry>();
         // Configured providers run their pools; the preset's other pools run on the simulated provider; pools of
         // registered sites are attached by their agents.
         var providers = new ProviderDirectory();

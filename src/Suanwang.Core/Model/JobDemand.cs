@@ -122,14 +122,17 @@ public sealed record JobFlags(bool Preemptible, bool Splittable, bool Checkpoint
 }
 
 /// <summary>How to run a task.</summary>
-/// <param name="Command">The command line.</param>
+/// <param name="Command">The command line (run by <c>/bin/sh -c</c>), or the executable when <paramref name="Args"/> is given.</param>
 /// <param name="Environment">Environment variables.</param>
 /// <param name="Image">Container image, or empty for a plain process.</param>
-public sealed record RunSpec(string Command, ImmutableSortedDictionary<string, string> Environment, string Image)
+/// <param name="Args">Arguments (argv after the executable) when the command is run without a shell; null for a shell command line.</param>
+/// <param name="Workdir">Working directory relative to the task's own directory, or null for the task directory itself.</param>
+public sealed record RunSpec(string Command, ImmutableSortedDictionary<string, string> Environment, string Image, ImmutableArray<string>? Args = null, string? Workdir = null)
 {
-    /// <summary>Equal when the command, the image and every environment variable are equal (not when the dictionaries are one object).</summary>
+    /// <summary>Equal when the command, the image, the arguments, the working directory and every environment variable are equal (not when the collections are one object).</summary>
     public bool Equals(RunSpec? other) =>
-        other is not null && Command == other.Command && Image == other.Image
+        other is not null && Command == other.Command && Image == other.Image && Workdir == other.Workdir
+        && Args.HasValue == other.Args.HasValue && (!Args.HasValue || Args.Value.SequenceEqual(other.Args!.Value))
         && (Environment ?? ImmutableSortedDictionary<string, string>.Empty).SequenceEqual(other.Environment ?? ImmutableSortedDictionary<string, string>.Empty);
 
     /// <inheritdoc />
@@ -138,6 +141,10 @@ public sealed record RunSpec(string Command, ImmutableSortedDictionary<string, s
         var hash = new HashCode();
         hash.Add(Command);
         hash.Add(Image);
+        hash.Add(Workdir);
+        hash.Add(Args.HasValue);
+        foreach (var arg in Args ?? [])
+            hash.Add(arg);
         foreach (var (name, value) in Environment ?? ImmutableSortedDictionary<string, string>.Empty)
         {
             hash.Add(name);

@@ -222,8 +222,11 @@ public static class JobSpecReader
             run.Binder.Error(envNode, run.PathOf("env"), $"expected a mapping of variable names to values, found {envNode.Shape}");
         }
         var image = run.Text("image") ?? "";
+        // 'args' present (even empty) means: run the command as the executable with exactly these argv, no shell.
+        ImmutableArray<string>? args = run.Node("args") is null or SpecScalar { Value: null } ? null : StringList(run, "args");
+        var workdir = run.Text("workdir");
         run.Done();
-        return new RunSpec(command ?? "", environment.ToImmutable(), image);
+        return new RunSpec(command ?? "", environment.ToImmutable(), image, args, workdir);
     }
 
     /// <summary>A list of strings; a single value counts as a list of one; unreadable items become empty placeholders so indexes stay aligned.</summary>

@@ -195,6 +195,29 @@ public static partial class JobDemandValidator
             if (!EnvironmentNamePattern().IsMatch(name))
                 add($"run.env.{name}", $"'{name}' is not an environment variable name; use letters, digits and '_', not starting with a digit", []);
         }
+        var args = run.Args ?? [];
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].Contains('\0', StringComparison.Ordinal))
+                add($"run.args[{i}]", "contains a NUL character, which no argument can carry", []);
+        }
+        if (run.Workdir is { } workdir && WorkdirProblem(workdir) is { } problem)
+            add("run.workdir", problem, []);
+    }
+
+    /// <summary>Why a run.workdir cannot be used, or null: it must be a relative path that stays inside the task's directory (no leading /, no .. segment, no control character).</summary>
+    /// <param name="workdir">The working directory as written in the spec.</param>
+    public static string? WorkdirProblem(string workdir)
+    {
+        if (workdir.Length == 0)
+            return "must not be empty; leave it out to run in the task's directory";
+        if (workdir.StartsWith('/') || workdir.StartsWith('\\'))
+            return $"'{workdir}' is absolute; give a path relative to the task's directory";
+        if (workdir.Any(char.IsControl))
+            return "contains a control character";
+        if (workdir.Split('/', '\\').Any(segment => segment == ".."))
+            return $"'{workdir}' climbs out with '..'; give a path inside the task's directory";
+        return null;
     }
 
     /// <summary>Reports empty entries, entries that break <paramref name="problemOf"/>, and entries repeated from earlier in the list.</summary>

@@ -16,6 +16,7 @@ namespace Suanwang.Providers.Adapters;
 /// <param name="NotBefore">The planned start: inputs are staged by then; a provider should not start earlier.</param>
 /// <param name="ExpectedRuntime">The scheduler's estimate of the run time on this pool (nodes are reserved for it).</param>
 /// <param name="StartedAt">When the control plane last saw this task start, for a task re-submitted after a restart; null for a new task. Adapters that keep their own state ignore it.</param>
+/// <param name="OutputSize">The job's declared output size (<c>output.size</c>), or null when it declared none; the agent fails a task whose output directory grows beyond it.</param>
 public sealed record TaskRequest(
     string TaskId,
     string JobId,
@@ -29,7 +30,8 @@ public sealed record TaskRequest(
     RunSpec? Run,
     DateTimeOffset NotBefore,
     TimeSpan ExpectedRuntime,
-    DateTimeOffset? StartedAt = null)
+    DateTimeOffset? StartedAt = null,
+    ByteSize? OutputSize = null)
 {
     /// <summary>Inputs to stage at the pool's site before the task starts (empty when the job reads no dataset).</summary>
     public IReadOnlyList<StagingInput> Inputs { get; init; } = [];

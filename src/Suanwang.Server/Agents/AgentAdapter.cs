@@ -62,6 +62,21 @@ public sealed class AgentAdapter(ProviderDirectory directory, TimeProvider clock
     private TaskRequest WithCurrentSources(TaskRequest request) => request.Inputs.Count == 0 ? request
         : request with { Inputs = [.. request.Inputs.Select(input => input with { Sources = DataSources(input.FromSite) })] };
 
+    /// <summary>
+    /// Takes on pools whose agents have not pulled yet (after a server restart, pools registered with
+    /// <c>access: agent</c>): they are attached to this adapter and their heartbeat clock starts now, so an agent
+    /// that never returns takes its site down after <see cref="HeartbeatTimeout"/> like one that fell silent.
+    /// </summary>
+    public void Expect(IEnumerable<Suanwang.Core.Model.Pool> pools)
+    {
+        ArgumentNullException.ThrowIfNull(pools);
+        foreach (var pool in pools)
+        {
+            if (!_pools.ContainsKey(pool.Id) && directory.TryAttach(this, pool.Id))
+                _pools.TryAdd(pool.Id, (pool.SiteId, clock.GetUtcNow()));
+        }
+    }
+
     /// <summary>The pool a task runs on, or null for a task this adapter never saw.</summary>
     public string? PoolOf(string taskId) => _tasks.TryGetValue(taskId, out var task) ? task.Request.PoolId : null;
 

@@ -19,9 +19,31 @@ internal static class AgentsApi
     public static void Map(IEndpointRouteBuilder routes)
     {
         var agents = routes.MapGroup("/v1/agents").WithTags("agents").RequireAuthorization(AccessPolicies.ProviderOrOperator);
+        agents.MapPut("/pools/{site}/{name}", RegisterPool);
         agents.MapPost("/pull/{**pool}", Pull);
         agents.MapPost("/reports", Report);
         agents.MapPost("/logs/{**task}", Log);
+    }
+
+    private static async Task<IResult> RegisterPool(string site, string name, HttpContext context, AgentPoolRegistry pools, TrustScores trust)
+    {
+        var (document, problem) = await Documents.ReadAsync<AgentPoolDocument>(context, "pool registration").ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        var caller = Caller.From(context.User);
+        var outcome = await pools.RegisterAsync(caller, site, name, document!, context.RequestAborted).ConfigureAwait(false);
+        switch (outcome.Status)
+        {
+            case StatusCodes.Status404NotFound:
+                trust.Violation(caller.Principal, $"agent registration on unknown or foreign site {site}");
+                return Problems.NotFound(context, "site", site);
+            case StatusCodes.Status400BadRequest:
+                return Problems.BadRequest(context, outcome.Detail!, outcome.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = outcome.Errors });
+            case StatusCodes.Status409Conflict:
+                return Problems.Result(context, StatusCodes.Status409Conflict, "Conflict", outcome.Detail!);
+            default:
+                return TypedResults.Json(new { pool = outcome.PoolId, site, site_created = outcome.SiteCreated, version = outcome.Version }, Json.Options, statusCode: outcome.Status);
+        }
     }
 
     private static IResult Pull(string pool, HttpContext context, ServerWorld world, AgentAdapter adapter, TrustScores trust)

@@ -42,7 +42,7 @@ internal static class JsonSpecTypes
         ["deadline"] = Text, ["budget"] = Text, ["jurisdictions"] = Texts,
         ["placement"] = new(Kind.Object, new Dictionary<string, Field> { ["prefer"] = Texts, ["avoid"] = Texts }),
         ["flags"] = new(Kind.Object, new Dictionary<string, Field> { ["preemptible"] = Flag, ["splittable"] = Flag, ["checkpointable"] = Flag }),
-        ["run"] = new(Kind.Object, new Dictionary<string, Field> { ["command"] = Text, ["env"] = new(Kind.Object, AnyValue: Text), ["image"] = Text }),
+        ["run"] = new(Kind.Object, new Dictionary<string, Field> { ["command"] = Text, ["env"] = new(Kind.Object, AnyValue: Text), ["image"] = Text, ["args"] = Texts, ["workdir"] = Text }),
         ["submit"] = Text, ["tenant"] = Text,
     });
 

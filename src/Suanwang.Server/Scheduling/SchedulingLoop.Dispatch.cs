@@ -26,7 +26,7 @@ public sealed partial class SchedulingLoop
                 var taskId = TaskId(active.Job.Id, placement, i);
                 var request = new TaskRequest(taskId, active.Job.Id, active.Job.Tenant, part.Pool, part.Site, part.Tasks, part.Nodes,
                     part.TasksPerNode, demand.Resources, demand.Run, part.Start, part.Runtime,
-                    active.Job.State == JobState.Running ? placement.StartedAt ?? active.Job.UpdatedAt : null);
+                    active.Job.State == JobState.Running ? placement.StartedAt ?? active.Job.UpdatedAt : null, demand.Output?.Size);
                 try
                 {
                     if (Staging is not null && !demand.Inputs.IsEmpty)

@@ -40,7 +40,7 @@ public sealed partial class SchedulingLoop : BackgroundService
 
     /// <summary>Creates the loop; it runs once the host starts it, or cycle by cycle through <see cref="RunCycleAsync"/>.</summary>
     public SchedulingLoop(ControlStore store, ServerWorld world, ProviderDirectory providers, TimeProvider clock, ServerMetrics metrics,
-        SchedulingLoopOptions options, ILogger<SchedulingLoop> logger, Registry? registry = null)
+        SchedulingLoopOptions options, ILogger<SchedulingLoop> logger, Registry? registry = null, Agents.AgentAdapter? agents = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(world);
@@ -57,9 +57,11 @@ public sealed partial class SchedulingLoop : BackgroundService
         _options = options;
         _logger = logger;
         _registry = registry;
+        _agents = agents;
     }
 
     private readonly Registry? _registry;
+    private readonly Agents.AgentAdapter? _agents;
 
     /// <summary>Builds tasks' staging inputs; null in hosts without agents (tasks then carry no inputs).</summary>
     internal TaskStaging? Staging { get; set; }
@@ -188,6 +190,14 @@ public sealed partial class SchedulingLoop : BackgroundService
         var downSites = await DownSitesAsync(cancel).ConfigureAwait(false);
         if (_registry is not null)
             downSites = [.. downSites.Union(await _registry.DownSitesAsync(cancel).ConfigureAwait(false)).Order(StringComparer.Ordinal)];
+        if (_registry is not null && _agents is not null)
+        {
+            // After a restart, pools that agents run (access: agent) belong to the agent adapter before their agents
+            // pull again, so their running work waits for its agent (or heals once the agent stays silent past the
+            // heartbeat timeout) instead of failing as unrun; this needs the registered sites before the fold.
+            _world.UseRegistry(await _registry.DatasetsAsync(cancel).ConfigureAwait(false), await _registry.SitesAsync(cancel).ConfigureAwait(false));
+            _agents.Expect(_world.Topology.Pools.Where(p => p.Access == Core.Model.AccessMode.Agent));
+        }
         var leaving = await FoldReportsAsync(active, downSites, changes, cancel).ConfigureAwait(false);
         var holding = active.Where(a => a.Placement is not null && !leaving.Contains(a.Job.Id)).ToList();
         if (_registry is not null)
