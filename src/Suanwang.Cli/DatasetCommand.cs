@@ -13,7 +13,44 @@ namespace Suanwang.Cli;
 /// </summary>
 internal static class DatasetCommand
 {
-    public static Command Create(CliConsole console) => new("dataset", "Register and show datasets.") { Put(console), Get(console) };
+    public static Command Create(CliConsole console) => new("dataset", "Register, show and fetch datasets.") { Put(console), Get(console), Fetch(console) };
+
+    private static Command Fetch(CliConsole console)
+    {
+        var id = new Argument<string>("ID") { Description = "The dataset's id (a job's outputs are JOB-out-PART)." };
+        var to = new Option<string>("--to") { Description = "The directory to fetch into (files already there and matching are kept).", Required = true };
+        var (server, token) = (ClientSettings.ServerOption(), ClientSettings.TokenOption());
+        var command = new Command("fetch", "Copy a dataset from the agents holding it, checking every file's SHA-256; an interrupted fetch resumes.") { id, to, server, token };
+        command.SetAction((parse, cancel) => JobCommands.WithClient(console, parse.GetValue(server), parse.GetValue(token), async client =>
+        {
+            var name = parse.GetValue(id)!;
+            var response = await client.SendAsync(HttpMethod.Post, $"/v1/datasets/{Uri.EscapeDataString(name)}/grants", "{}", "application/json", cancel).ConfigureAwait(false);
+            if (!response.Ok)
+                return Refused(console, response);
+            var access = response.Body!.Value;
+            var files = access.TryGetProperty("files", out var listed) && listed.ValueKind == JsonValueKind.Array
+                ? listed.EnumerateArray().Select(f => new DatasetFile(f.GetProperty("path").GetString()!, f.GetProperty("size").GetInt64(), f.GetProperty("sha256").GetString()!)).ToList()
+                : null;
+            var source = access.GetProperty("sources")[0];
+            var input = new Suanwang.Providers.Adapters.StagingInput(access.GetProperty("tenant").GetString()!, name, source.GetProperty("site").GetString()!,
+                [.. source.GetProperty("urls").EnumerateArray().Select(u => new Uri(u.GetString()!))], files, 0, access.GetProperty("grant").GetString()!);
+            var target = Path.GetFullPath(parse.GetValue(to)!);
+            using var http = new HttpClient();
+            try
+            {
+                var result = await new DatasetFetcher(http).FetchAsync(input, target, target.TrimEnd(Path.DirectorySeparatorChar) + ".partial", cancel).ConfigureAwait(false);
+                console.Output.WriteLine($"fetched {name} into {target}: {result.Files:N0} file(s), {result.FilesFetched:N0} transferred, {result.BytesFetched:N0} bytes, "
+                    + $"{result.Resumes} resumed, every SHA-256 checked ({result.Elapsed.TotalSeconds:F1} s)");
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (ex is StagingException or HttpRequestException or IOException or InvalidDataException)
+            {
+                console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
+        }));
+        return command;
+    }
 
     private static Command Put(CliConsole console)
     {

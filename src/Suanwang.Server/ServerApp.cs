@@ -114,6 +114,7 @@ public static class ServerApp
         app.MapMetrics("/metrics", metrics.Registry).RequireAuthorization(AccessPolicies.Operator);
         JobsApi.Map(app);
         LedgerApi.Map(app);
+        DataApi.Map(app);
         RegistryApi.Map(app);
         AgentsApi.Map(app);
         return app;

@@ -76,6 +76,8 @@ public sealed class AgentAdapter(ProviderDirectory directory, TimeProvider clock
                 _pools.TryAdd(pool.Id, (pool.SiteId, clock.GetUtcNow()));
         }
     }
+    /// <summary>The request of a task this adapter was given, or null.</summary>
+    public TaskRequest? RequestOf(string taskId) => _tasks.TryGetValue(taskId, out var task) ? task.Request : null;
 
     /// <summary>The pool a task runs on, or null for a task this adapter never saw.</summary>
     public string? PoolOf(string taskId) => _tasks.TryGetValue(taskId, out var task) ? task.Request.PoolId : null;
