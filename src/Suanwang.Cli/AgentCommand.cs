@@ -31,9 +31,16 @@ internal static class AgentCommand
         var remeasure = new Option<bool>("--remeasure") { Description = "Run the micro-benchmark again even when the work directory has a cached result." };
         var processes = new Option<int>("--max-processes") { Description = "Most processes per task.", DefaultValueFactory = _ => 4096 };
         var files = new Option<int>("--max-open-files") { Description = "Most open files per task process.", DefaultValueFactory = _ => 4096 };
+        var dataListen = new Option<string>("--data-listen")
+        {
+            Description = "Where to serve this machine's dataset replicas to other agents (port 0: any free port; 'none' to serve nothing).",
+            DefaultValueFactory = _ => "http://127.0.0.1:0",
+        };
+        var dataUrl = new Option<string>("--data-url") { Description = "The address other agents reach the data server at (default: where it listens)." };
         var command = new Command("agent", "Run this machine as a provider pool: measure it, register it, pull and run the tasks the server assigns.")
         {
             server, token, site, name, workDir, poll, kind, price, pue, carbon, accelerator, at, tier, jurisdiction, skipMeasure, remeasure, processes, files,
+            dataListen, dataUrl,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -44,9 +51,16 @@ internal static class AgentCommand
                 return console.InvalidInput("the agent needs a provider token: pass --token or set SUANWANG_TOKEN (suanwang token create --role provider ...)");
             if (parse.GetValue(at) is not null && parse.GetValue(jurisdiction) is null)
                 return console.InvalidInput("--at creates the site and needs --jurisdiction too");
+            var listen = parse.GetValue(dataListen)!;
+            if (listen != "none" && (!Uri.TryCreate(listen, UriKind.Absolute, out var listenUri) || listenUri.Scheme is not ("http" or "https")))
+                return console.InvalidInput($"--data-listen '{listen}': an http:// address such as http://0.0.0.0:7070, or 'none'");
+            Uri? advertised = null;
+            if (parse.GetValue(dataUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out advertised) || advertised.Scheme is not ("http" or "https")))
+                return console.InvalidInput($"--data-url '{url}': an absolute http:// address other agents can reach");
+            using var staging = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // a transfer may take hours; the fetcher resumes broken ones
             if (parse.GetValue(poll) is not (>= 0.1 and <= 20))
                 return console.InvalidInput("--poll must be between 0.1 and 20 seconds (the server marks a pool down after 30 s without a pull)");
-            var options = new AgentOptions
+            AgentOptions options = new()
             {
                 Server = settings.Server,
                 Token = settings.Token,
@@ -67,7 +81,10 @@ internal static class AgentCommand
                 MaxProcesses = parse.GetValue(processes),
                 MaxOpenFiles = parse.GetValue(files),
                 Log = console.Error,
+                DataListen = listen == "none" ? null : listen,
+                DataUrl = advertised,
             };
+            options = options with { Stager = new StagingInputStager(staging, options.WorkDirectory) };
             using var agent = new AgentHost(options);
             try
             {

@@ -21,17 +21,18 @@ internal static class ServeCommand
         var urls = new Option<string[]>("--urls") { Description = $"Addresses to listen on (default {ServerSettings.DefaultUrl}).", AllowMultipleArgumentsPerToken = true };
         var dataDir = new Option<string>("--data-dir") { Description = "Directory for the ledger key and demo tokens (default .suanwang).", DefaultValueFactory = _ => DefaultDataDirectory };
         var demo = new Option<bool>("--demo") { Description = "Print demo operator and tenant tokens and submit a trickle of example jobs." };
+        var agentTimeout = new Option<string>("--agent-timeout") { Description = "How long an agent may stay silent before its site counts as down and its work is re-placed (default 30s)." };
         var providersFile = new Option<string>("--providers") { Description = "A providers file (YAML/JSON): Slurm clusters and Kubernetes clusters that run pools of the network (docs/providers.md)." };
         var command = new Command("serve", "Run the control plane: HTTP API, store, scheduling loop and ledger (Ctrl-C stops cleanly; a restart resumes).")
         {
-            db, urls, dataDir, demo, providersFile,
+            db, urls, dataDir, demo, providersFile, agentTimeout,
         };
         command.SetAction((parse, cancel) => RunAsync(console, parse.GetValue(db), parse.GetValue(urls), parse.GetValue(dataDir)!, parse.GetValue(demo),
-            parse.GetValue(providersFile), cancel));
+            parse.GetValue(providersFile), parse.GetValue(agentTimeout), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string? db, string[]? urls, string dataDirectory, bool demo, string? providersFile, CancellationToken cancel)
+    private static async Task<int> RunAsync(CliConsole console, string? db, string[]? urls, string dataDirectory, bool demo, string? providersFile, string? agentTimeout, CancellationToken cancel)
     {
         if (!StoreLocation.TryParse(db ?? $"sqlite:{Path.Combine(dataDirectory, "state.db")}", out var location, out var error))
             return console.InvalidInput(error!);
@@ -42,6 +43,12 @@ internal static class ServeCommand
         }
         // The demo's simulated providers run an hour of work in a minute, so jobs visibly finish.
         var settings = new ServerSettings(location!, urls is { Length: > 0 } ? urls : [ServerSettings.DefaultUrl], dataDirectory, SpeedUp: demo ? 60 : 1);
+        if (agentTimeout is not null)
+        {
+            if (Suanwang.Core.Model.Quantity.ParseDuration(agentTimeout) is not { Success: true, Value: var timeout } || timeout < TimeSpan.FromSeconds(1) || timeout > TimeSpan.FromHours(1))
+                return console.InvalidInput($"--agent-timeout '{agentTimeout}': a duration from 1s to 1h, e.g. 30s");
+            settings = settings with { AgentHeartbeatTimeout = timeout };
+        }
         if (providersFile is not null)
         {
             string text;

@@ -70,7 +70,7 @@ public static class ServerApp
         foreach (var configured in settings.Providers)
             providers.Add(configured.Adapter, configured.Pools.Select(p => p.Pool));
         services.AddSingleton(providers);
-        services.AddSingleton(sp => new AgentAdapter(providers, clock));
+        services.AddSingleton(sp => new AgentAdapter(providers, clock, settings.AgentHeartbeatTimeout));
         services.AddSingleton<TaskStaging>();
         if (settings.Schedule)
         {

@@ -24,6 +24,9 @@ public sealed record ServerSettings(
     /// <summary>Providers driven through their own schedulers (<c>serve --providers FILE</c>); their pools are not simulated.</summary>
     public IReadOnlyList<Southbound.ConfiguredProvider> Providers { get; init; } = [];
 
+    /// <summary>How long an agent may go without pulling before its site counts as down; null for <see cref="Agents.AgentAdapter.DefaultHeartbeatTimeout"/>.</summary>
+    public TimeSpan? AgentHeartbeatTimeout { get; init; }
+
     /// <summary>The ledger's signing key, inside <see cref="DataDirectory"/>.</summary>
     public string LedgerKeyPath => Path.Combine(DataDirectory, "ledger-key.pem");
 

@@ -24,6 +24,8 @@ public sealed class AgentHost : IDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly ResiliencePipeline _retry;
     private AgentState? _state;
+    private System.Security.Cryptography.ECDsa? _grantKey;
+    private Uri? _dataUrl;
 
     /// <summary>An agent with <paramref name="options"/>; <see cref="RunAsync"/> starts it.</summary>
     public AgentHost(AgentOptions options)
@@ -62,6 +64,7 @@ public sealed class AgentHost : IDisposable
         Log($"limits: {limiter.Describe()}");
         var runner = new TaskRunner(_options.WorkDirectory, _options.PoolId, limiter, _options.Stager, _options.MaxProcesses, _options.MaxOpenFiles);
         await RegisterAsync(stop).ConfigureAwait(false);
+        var dataServer = await StartDataServerAsync(stop).ConfigureAwait(false);
         try
         {
             while (!stop.IsCancellationRequested)
@@ -85,7 +88,28 @@ public sealed class AgentHost : IDisposable
         finally
         {
             await ShutDownAsync().ConfigureAwait(false);
+            if (dataServer is not null)
+                await dataServer.DisposeAsync().ConfigureAwait(false);
+            _grantKey?.Dispose();
         }
+    }
+
+    // The data server checks staging grants with the control plane's key, fetched once (it is the ledger's, which does not change).
+    private async Task<Microsoft.AspNetCore.Builder.WebApplication?> StartDataServerAsync(CancellationToken stop)
+    {
+        if (_options.DataListen is not { } listen)
+            return null;
+        _grantKey = await _retry.ExecuteAsync(async ct => await _client.GrantKeyAsync(ct).ConfigureAwait(false), stop).ConfigureAwait(false)
+            ?? throw new AgentRejectedException("the server did not give its public key (GET /v1/ledger/key), so the agent cannot check staging grants");
+        var key = _grantKey;
+        var server = await new Staging.DatasetServer(StagingInputStager.DataRoot(_options.WorkDirectory), () => key, TimeProvider.System)
+            .StartAsync(listen, stop).ConfigureAwait(false);
+        var bound = new Uri(server.Urls.First());
+        _dataUrl = _options.DataUrl ?? (bound.Host is "0.0.0.0" or "[::]" or "::"
+            ? throw new AgentRejectedException($"the data server listens on {bound}; say with --data-url where other agents reach it")
+            : bound);
+        Log($"serving replicas under {StagingInputStager.DataRoot(_options.WorkDirectory)} at {_dataUrl}");
+        return server;
     }
 
     private async Task RegisterAsync(CancellationToken stop)
@@ -102,7 +126,7 @@ public sealed class AgentHost : IDisposable
     // The work of this pool, or null when the server answers 404 (the pool is unknown: register again).
     private async Task<PulledWork?> PullAsync(CancellationToken cancel)
     {
-        var (answer, work) = await _client.PullAsync(_options.Site, _options.Name, cancel).ConfigureAwait(false);
+        var (answer, work) = await _client.PullAsync(_options.Site, _options.Name, _dataUrl, cancel).ConfigureAwait(false);
         if (answer.Status == 404)
             return null;
         if (answer.Status is 401 or 403)
@@ -161,12 +185,38 @@ public sealed class AgentHost : IDisposable
         {
             outcome = new TaskOutcome(TaskPhase.Failed, null, $"the agent could not run the task: {ex.Message}");
         }
+        if (outcome.Phase == TaskPhase.Succeeded)
+            outcome = await PublishOutputsAsync(request, outcome, task.Stop.Token).ConfigureAwait(false);
         _state!.Finish(request.TaskId, outcome.Phase, outcome.ExitCode, outcome.Message);
         _runningReports.TryRemove(request.TaskId, out _);
         _running.TryRemove(request.TaskId, out _);
         task.Stop.Dispose();
         Log($"task {request.TaskId} {outcome.Phase.ToString().ToLowerInvariant()}{(outcome.ExitCode is { } code ? $" (exit {code})" : "")}{(outcome.Message is { } m ? $": {m}" : "")}");
         _wake.Release();
+    }
+
+    // A task succeeds only once its outputs are a replica here and registered (retried while the server is unreachable).
+    private async Task<TaskOutcome> PublishOutputsAsync(TaskRequest request, TaskOutcome outcome, CancellationToken cancel)
+    {
+        try
+        {
+            var directory = TaskDirectory.PathOf(_options.WorkDirectory, request.Tenant, request.TaskId);
+            if (await OutputPublisher.CollectAsync(request, directory, _options.WorkDirectory, cancel).ConfigureAwait(false) is not { } files)
+                return outcome;
+            var answer = await _retry.ExecuteAsync(async ct => await _client.OutputsAsync(request.TaskId, files, ct).ConfigureAwait(false), cancel).ConfigureAwait(false);
+            if (!answer.Ok)
+                return new TaskOutcome(TaskPhase.Failed, outcome.ExitCode, $"its outputs could not be registered ({answer.Status}): {answer.Detail()}");
+            Log(string.Create(CultureInfo.InvariantCulture, $"task {request.TaskId}: outputs registered as {Staging.DatasetPaths.OutputDataset(request.TaskId)} ({files.Count} file(s), {files.Sum(f => f.Size)} bytes)"));
+            return outcome;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return new TaskOutcome(TaskPhase.Failed, outcome.ExitCode, $"its outputs could not be kept: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return new TaskOutcome(TaskPhase.Cancelled, outcome.ExitCode, "stopped while its outputs were registered");
+        }
     }
 
     /// <summary>Sends 'running' reports, then output, then final phases (a task's end only after all its output). Stops at the first unreachable answer.</summary>

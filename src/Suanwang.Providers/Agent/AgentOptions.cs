@@ -74,8 +74,17 @@ public sealed record AgentOptions
     /// <summary>Most open files per process of a task (RLIMIT_NOFILE).</summary>
     public int MaxOpenFiles { get; init; } = 4096;
 
-    /// <summary>Stages inputs before a task runs; none by default.</summary>
+    /// <summary>Stages inputs before a task runs; none by default (the command uses <see cref="StagingInputStager"/>).</summary>
     public ITaskInputStager Stager { get; init; } = new NoInputStaging();
+
+    /// <summary>
+    /// Where the agent's data server listens (e.g. <c>http://0.0.0.0:7070</c>; port 0 picks a free one), serving the
+    /// replicas under <c>{work-dir}/data</c> to other agents; null serves nothing.
+    /// </summary>
+    public string? DataListen { get; init; }
+
+    /// <summary>The address other agents reach the data server at; null for the address it listens on (which must then not be 0.0.0.0).</summary>
+    public Uri? DataUrl { get; init; }
 
     /// <summary>An HTTP handler to reach the server through (tests), or null for the default.</summary>
     public HttpMessageHandler? Handler { get; init; }

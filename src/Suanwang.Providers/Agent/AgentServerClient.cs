@@ -92,9 +92,11 @@ internal sealed class AgentServerClient : IDisposable
     public Task<ServerAnswer> RegisterAsync(string site, string name, object document, CancellationToken cancel) =>
         SendAsync(HttpMethod.Put, $"/v1/agents/pools/{Uri.EscapeDataString(site)}/{Uri.EscapeDataString(name)}", JsonSerializer.Serialize(document, AgentJson.Options), "application/json", cancel);
 
-    public async Task<(ServerAnswer Answer, PulledWork? Work)> PullAsync(string site, string name, CancellationToken cancel)
+    /// <summary>Pulls the pool's work; <paramref name="dataUrl"/> tells the server where this agent serves its replicas.</summary>
+    public async Task<(ServerAnswer Answer, PulledWork? Work)> PullAsync(string site, string name, Uri? dataUrl, CancellationToken cancel)
     {
-        var answer = await SendAsync(HttpMethod.Post, $"/v1/agents/pull/{Uri.EscapeDataString(site)}/{Uri.EscapeDataString(name)}", null, null, cancel).ConfigureAwait(false);
+        var query = dataUrl is null ? "" : $"?data_url={Uri.EscapeDataString(dataUrl.ToString())}";
+        var answer = await SendAsync(HttpMethod.Post, $"/v1/agents/pull/{Uri.EscapeDataString(site)}/{Uri.EscapeDataString(name)}{query}", null, null, cancel).ConfigureAwait(false);
         if (!answer.Ok)
             return (answer, null);
         var work = JsonSerializer.Deserialize<PulledWork>(answer.Body, AgentJson.Options) ?? new PulledWork([], []);
@@ -107,6 +109,23 @@ internal sealed class AgentServerClient : IDisposable
             task_id = taskId, phase = phase.ToString().ToLowerInvariant(), exit_code = exitCode,
             message = message is { Length: > 4000 } ? message[..3990] + " […]" : message,
         }, AgentJson.Options), "application/json", cancel);
+
+    public Task<ServerAnswer> OutputsAsync(string taskId, IReadOnlyList<Staging.DatasetFile> files, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, $"/v1/agents/outputs/{Uri.EscapeDataString(taskId)}", JsonSerializer.Serialize(new
+        {
+            files = files.Select(f => new { path = f.Path, size = f.Size, sha256 = f.Sha256 }),
+        }, AgentJson.Options), "application/json", cancel);
+
+    /// <summary>The control plane's public key (it signs staging grants), or null when the server does not say.</summary>
+    public async Task<System.Security.Cryptography.ECDsa?> GrantKeyAsync(CancellationToken cancel)
+    {
+        var answer = await SendAsync(HttpMethod.Get, "/v1/ledger/key", null, null, cancel).ConfigureAwait(false);
+        if (!answer.Ok || JsonDocument.Parse(answer.Body).RootElement.TryGetProperty("public_key_pem", out var pem) is false || pem.GetString() is not { } text)
+            return null;
+        var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(text);
+        return key;
+    }
 
     public Task<ServerAnswer> LogAsync(string taskId, string text, CancellationToken cancel) =>
         SendAsync(HttpMethod.Post, $"/v1/agents/logs/{Uri.EscapeDataString(taskId)}", text, "text/plain", cancel);

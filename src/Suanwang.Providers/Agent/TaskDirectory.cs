@@ -11,11 +11,15 @@ internal static class TaskDirectory
     public const string Output = "output";
     public const string Temporary = "tmp";
 
+    /// <summary>The task's directory (whether or not it exists yet).</summary>
+    public static string PathOf(string workDirectory, string tenant, string taskId) =>
+        Path.Combine(Path.GetFullPath(Path.Combine(workDirectory, "tasks")), tenant, TaskSpecRules.DirectoryName(taskId));
+
     /// <summary>Creates the task's directory and working directory; returns both as absolute paths.</summary>
     public static (string Directory, string WorkingDirectory) Prepare(string workDirectory, string tenant, string taskId, string? workdir)
     {
         var root = Path.GetFullPath(Path.Combine(workDirectory, "tasks"));
-        var directory = Path.Combine(root, tenant, TaskSpecRules.DirectoryName(taskId));
+        var directory = PathOf(workDirectory, tenant, taskId);
         var working = workdir is null ? directory : Path.GetFullPath(Path.Combine(directory, workdir));
         if (!IsInside(directory, working) && working != directory)
             throw new TaskRefusedException($"run.workdir '{workdir}' leaves the task's directory");

@@ -135,6 +135,20 @@ public static class DatasetPaths
     /// </summary>
     public static string Segment(string datasetId) => datasetId.Replace('/', '~');
 
+    /// <summary>
+    /// The dataset a task's outputs are registered as: <c>{job}-out-{part}</c> for task <c>{job}#{part}</c> or
+    /// <c>{job}#{part}@{attempt}</c> (one per part: a re-placed part's new attempt replaces the dataset).
+    /// </summary>
+    public static string OutputDataset(string taskId)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        var hash = taskId.IndexOf('#', StringComparison.Ordinal);
+        if (hash <= 0)
+            throw new ArgumentException($"'{taskId}' is not a task id (job#part)", nameof(taskId));
+        var at = taskId.IndexOf('@', hash);
+        return $"{taskId[..hash]}-out-{(at < 0 ? taskId[(hash + 1)..] : taskId[(hash + 1)..at])}";
+    }
+
     /// <summary>Control characters shown escaped, so a message cannot forge log lines.</summary>
     public static string Shown(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));

@@ -13,10 +13,13 @@ namespace Suanwang.Server.Agents;
 /// stops placing there (issue 6 adds re-placing its running tasks). State is in memory: after a server
 /// restart the loop re-submits the placed and running tasks it adopts, and agents report again.
 /// </summary>
-public sealed class AgentAdapter(ProviderDirectory directory, TimeProvider clock) : IProviderAdapter
+public sealed class AgentAdapter(ProviderDirectory directory, TimeProvider clock, TimeSpan? heartbeatTimeout = null) : IProviderAdapter
 {
-    /// <summary>How long a pool may go without its agent pulling before its site counts as down.</summary>
-    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>The default of <see cref="HeartbeatTimeout"/>: ten of the agent's default 3-second pulls.</summary>
+    public static readonly TimeSpan DefaultHeartbeatTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a pool may go without its agent pulling before its site counts as down (<c>serve --agent-timeout</c>).</summary>
+    public TimeSpan HeartbeatTimeout { get; } = heartbeatTimeout ?? DefaultHeartbeatTimeout;
 
     /// <summary>Output kept per task (the newest bytes); older output is dropped with a note.</summary>
     public const int MaxLogBytes = 1024 * 1024;

@@ -54,6 +54,12 @@ internal static class AgentsApi
             trust.Violation(caller.Principal, $"agent pull for unknown or foreign pool {pool}");
             return Problems.NotFound(context, "pool", pool);
         }
+        if (context.Request.Query["data_url"].ToString() is { Length: > 0 } advertised)
+        {
+            if (advertised.Length > 2000 || !Uri.TryCreate(advertised, UriKind.Absolute, out var dataUrl) || dataUrl.Scheme is not ("http" or "https"))
+                return Problems.BadRequest(context, "data_url must be an absolute http:// or https:// address of at most 2,000 characters");
+            adapter.AdvertiseData(known.Id, dataUrl);
+        }
         try
         {
             var work = adapter.Pull(known.Id, known.SiteId);

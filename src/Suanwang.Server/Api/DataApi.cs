@@ -28,14 +28,6 @@ internal static class DataApi
         routes.MapPost("/v1/datasets/{id}/grants", Grant).WithTags("datasets").RequireAuthorization(AccessPolicies.TenantOrOperator);
     }
 
-    /// <summary>The dataset id a task's outputs are registered as: <c>{job}-out-{part}</c> (one per part; a re-placed part's new attempt replaces it).</summary>
-    public static string OutputDataset(string taskId)
-    {
-        var hash = taskId.IndexOf('#', StringComparison.Ordinal);
-        var at = taskId.IndexOf('@', StringComparison.Ordinal);
-        return $"{taskId[..hash]}-out-{(at < 0 ? taskId[(hash + 1)..] : taskId[(hash + 1)..at])}";
-    }
-
     private static async Task<IResult> RegisterOutputs(string task, HttpContext context, ServerWorld world, AgentAdapter agents, ControlStore store, TrustScores trust)
     {
         var caller = Caller.From(context.User);
@@ -59,7 +51,7 @@ internal static class DataApi
         var bytes = document.Files.Sum(f => f.Size);
         if (request.OutputSize is { Bytes: var declared } && bytes > declared)
             return Problems.BadRequest(context, $"the outputs hold {bytes:N0} bytes, more than the {declared:N0} the job declared");
-        var id = OutputDataset(task);
+        var id = DatasetPaths.OutputDataset(task);
         var dataset = new DatasetDocument($"{bytes.ToString(CultureInfo.InvariantCulture)}B", [request.SiteId], null, document.Files);
         var stored = await store.PutObjectAsync("datasets", Registry.QualifiedDataset(request.Tenant, id), request.Tenant,
             JsonSerializer.Serialize(dataset, Json.Options), null, context.RequestAborted).ConfigureAwait(false);

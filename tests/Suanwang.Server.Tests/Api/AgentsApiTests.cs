@@ -85,7 +85,7 @@ public sealed class AgentsApiTests
         Assert.Empty(work.GetProperty("run").EnumerateArray());
 
         // The agent goes silent past the timeout: its site is down, so a new SG job is not placed there.
-        api.Clock.Advance(AgentAdapter.HeartbeatTimeout + TimeSpan.FromSeconds(1));
+        api.Clock.Advance(AgentAdapter.DefaultHeartbeatTimeout + TimeSpan.FromSeconds(1));
         var next = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob.Replace("in-sg", "in-sg-2", StringComparison.Ordinal))))).GetProperty("id").GetString()!;
         await loop.RunCycleAsync(default);
         Assert.Equal("pending", (await Body(await tenant.GetAsync($"/v1/jobs/{next}"))).GetProperty("state").GetString());
@@ -103,7 +103,7 @@ public sealed class AgentsApiTests
         var tenant = await api.ClientAsync(Role.Tenant, "acme");
         var (id, first) = await RunningOnTheAgent(agent, tenant, loop);
 
-        api.Clock.Advance(AgentAdapter.HeartbeatTimeout + TimeSpan.FromSeconds(1)); // the agent falls silent
+        api.Clock.Advance(AgentAdapter.DefaultHeartbeatTimeout + TimeSpan.FromSeconds(1)); // the agent falls silent
         await loop.RunCycleAsync(default);
         // (The loop's own timer may run a cycle too when the clock moves, so read the event rather than the latest reason.)
         Assert.Equal("pending", (await Body(await tenant.GetAsync($"/v1/jobs/{id}"))).GetProperty("state").GetString());
