@@ -80,7 +80,8 @@ internal static partial class KubernetesJobBuilder
                             {
                                 Name = ContainerName,
                                 Image = image,
-                                Command = ["/bin/sh", "-c", run.Command],
+                                // With run.args, the command is the executable and no shell reads the arguments.
+                                Command = run.Args is { } args ? [run.Command, .. args] : ["/bin/sh", "-c", run.Command],
                                 Env = Environment(request, run),
                                 Resources = Resources(request, options.AcceleratorResource),
                             },
@@ -99,6 +100,8 @@ internal static partial class KubernetesJobBuilder
         var run = request.Run ?? throw new ArgumentException($"task '{request.TaskId}' has no command: the Kubernetes adapter runs only tasks with a run.command and run.image");
         if (string.IsNullOrWhiteSpace(run.Command))
             throw new ArgumentException($"task '{request.TaskId}' has an empty command");
+        if (run.Workdir is not null)
+            throw new ArgumentException($"task '{request.TaskId}' sets run.workdir; a container's working directory is its image's, so the Kubernetes adapter refuses it rather than ignore it");
         if (run.Command.Contains('\0', StringComparison.Ordinal))
             throw new ArgumentException($"task '{request.TaskId}': the command contains a NUL character");
         image = run.Image ?? "";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Suanwang.Core.Model;
 using Suanwang.Providers.Adapters;
 
 namespace Suanwang.Providers.Slurm;
@@ -45,6 +46,10 @@ internal static partial class SlurmJobBuilder
             throw new ArgumentException($"task '{request.TaskId}' has an empty command");
         if (run.Command.Contains('\0', StringComparison.Ordinal))
             throw new ArgumentException($"task '{request.TaskId}': the command contains a NUL character");
+        if (run.Workdir is { } workdir && Core.Validation.JobDemandValidator.WorkdirProblem(workdir) is { } workdirProblem)
+            throw new ArgumentException($"task '{request.TaskId}': run.workdir {workdirProblem}");
+        if (run.Args is { } args && args.Any(a => a.Contains('\0', StringComparison.Ordinal)))
+            throw new ArgumentException($"task '{request.TaskId}': an argument contains a NUL character");
         if (!string.IsNullOrEmpty(run.Image))
             throw new ArgumentException($"task '{request.TaskId}' asks for container image '{run.Image}'; the Slurm adapter runs plain processes only");
         if (request.Nodes < 1 || request.Tasks < 1 || request.TasksPerNode < 1 || request.Resources.Cpu < 1 || request.Resources.Memory.Bytes < 0)
@@ -90,22 +95,29 @@ internal static partial class SlurmJobBuilder
             Environment: environment,
             CurrentWorkingDirectory: Path.TrimEndingDirectorySeparator(Path.GetFullPath(workRoot)),
             StandardOutput: paths.OutputFile);
-        return new SlurmJobSubmission(Script(paths, run.Command), job);
+        return new SlurmJobSubmission(Script(paths, run), job);
     }
 
     /// <summary>
-    /// The batch script: fixed lines around single-quoted values, so nothing in the task can add a line. The
-    /// command runs under <c>/bin/sh -c</c> (it is a command line) in the task's own directory, and its exit status
-    /// is the job's.
+    /// The batch script: fixed lines around single-quoted values, so nothing in the task can add a line. A command
+    /// line runs under <c>/bin/sh -c</c>; with <c>run.args</c> the command is executed with those arguments and no
+    /// shell. It runs in the task's own directory, or <c>run.workdir</c> inside it (created), and its exit status is the job's.
     /// </summary>
-    private static string Script(SlurmTaskPaths paths, string command)
+    private static string Script(SlurmTaskPaths paths, RunSpec run)
     {
         var script = new StringBuilder();
         script.Append("#!/bin/sh\n");
         script.Append("# suanwang task, see SUANWANG_TASK_ID\n");
         script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {Quote(paths.WorkDirectory)} || exit 125\n");
         script.Append(CultureInfo.InvariantCulture, $"cd -- {Quote(paths.WorkDirectory)} || exit 125\n");
-        script.Append(CultureInfo.InvariantCulture, $"exec /bin/sh -c {Quote(command)}\n");
+        if (run.Workdir is { } workdir)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {Quote(workdir)} || exit 125\n");
+            script.Append(CultureInfo.InvariantCulture, $"cd -- {Quote(workdir)} || exit 125\n");
+        }
+        script.Append(run.Args is { } args
+            ? $"exec {string.Join(' ', new[] { run.Command }.Concat(args).Select(Quote))}\n"
+            : $"exec /bin/sh -c {Quote(run.Command)}\n");
         return script.ToString();
     }
 

@@ -46,6 +46,21 @@ public sealed class KubernetesSubmitRecordedApiTests
     }
 
     [Fact]
+    public async Task With_args_the_command_is_the_executable_and_no_shell_reads_them_and_a_workdir_is_refused()
+    {
+        using var server = new RecordedApiServer().On("POST", EastJobs, Answer.File("job-created.json", 201));
+        using var adapter = Adapter(server.Address);
+        var task = Task();
+        await adapter.SubmitAsync(task with { Run = task.Run! with { Command = "python", Args = ["train.py", "--name", "it's $HOME"] } }, default);
+        var command = JsonNode.Parse(Assert.Single(server.Requests).Body)!["spec"]!["template"]!["spec"]!["containers"]![0]!["command"]!;
+        Assert.Equal(["python", "train.py", "--name", "it's $HOME"], command.AsArray().Select(c => c!.GetValue<string>()));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { TaskId = "j-7f3a#1", Run = task.Run! with { Workdir = "src" } }, default));
+        Assert.Contains("run.workdir", error.Message, StringComparison.Ordinal);
+        Assert.Single(server.Requests); // nothing more was sent
+    }
+
+    [Fact]
     public async Task An_array_task_with_a_future_start_becomes_a_suspended_Indexed_Job_with_the_pools_service_account()
     {
         using var server = new RecordedApiServer().On("POST", WestJobs, Answer.File("job-suspended.json", 201));

@@ -62,6 +62,8 @@ public sealed class SlurmAdapterOfflineTests
         using var _ = adapter;
         var task = SlurmAdapterTests.Task("j-1#0", "true");
         await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { Run = null }, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { Run = task.Run! with { Workdir = "../../etc" } }, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { Run = task.Run! with { Workdir = "/tmp" } }, default));
         await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { Run = task.Run! with { Image = "python:3" } }, default));
         await Assert.ThrowsAsync<ArgumentException>(() => adapter.SubmitAsync(task with { PoolId = "other/pool" }, default));
         Assert.Empty(slurm.Requests);

@@ -59,6 +59,21 @@ public sealed class SlurmAdapterTests(SlurmCluster cluster)
     }
 
     [Fact]
+    public async Task Arguments_run_without_a_shell_in_the_working_directory_the_task_names()
+    {
+        using var adapter = cluster.Adapter();
+        var id = NewId("args");
+        var request = Task(id, "/bin/sh");
+        request = request with { Run = request.Run! with { Args = ["-c", "pwd; printf '%s|' \"$@\"", "x", "it's", "$HOME", "a b"], Workdir = "sub/dir" } };
+        await adapter.SubmitAsync(request, default);
+        var report = await WaitUntil(adapter, id, r => r.IsFinal);
+        Assert.Equal((TaskPhase.Succeeded, 0), (report.Phase, report.ExitCode));
+        var log = await adapter.LogsAsync(id, 0, 4096, default);
+        // Each argument arrives as one word, unexpanded: no shell read them on the way.
+        Assert.Equal($"{Path.Combine(cluster.WorkRoot, "acme", id, "sub", "dir")}\nit's|$HOME|a b|", log.Text);
+    }
+
+    [Fact]
     public async Task A_sleeping_task_runs_and_cancelling_it_ends_it_cancelled()
     {
         using var adapter = cluster.Adapter();
