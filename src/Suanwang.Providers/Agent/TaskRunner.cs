@@ -53,6 +53,19 @@ internal sealed class TaskRunner(string workDirectory, string poolId, ResourceLi
             return new TaskOutcome(TaskPhase.Failed, null, $"staging inputs failed: {ex.Message}");
         }
 
+        // The plan reserved this machine from the planned start on; before it, the work planned to end here may still run.
+        var early = request.NotBefore - DateTimeOffset.UtcNow;
+        if (early > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(early, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return new TaskOutcome(TaskPhase.Cancelled, null, "stopped by the server before its planned start");
+            }
+        }
         running();
         var limits = TaskLimits.For(request, processes, openFiles);
         IReadOnlyList<string> command = run.Args is { } args ? [run.Command, .. args] : ["/bin/sh", "-c", run.Command];
