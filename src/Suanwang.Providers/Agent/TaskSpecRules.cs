@@ -40,7 +40,7 @@ internal static partial class TaskSpecRules
         if (run.Command.Contains('\0', StringComparison.Ordinal))
             return "run.command contains a NUL character";
         if (!string.IsNullOrEmpty(run.Image))
-            return $"run.image '{Printable(run.Image)}': the agent runs plain processes, not container images";
+            return $"run.image '{TaskText.Printable(run.Image)}': the agent runs plain processes, not container images";
         if (run.Args is { } args && args.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
             return "run.args: an argument contains a NUL character";
         if (request.Nodes != 1)
@@ -48,13 +48,13 @@ internal static partial class TaskSpecRules
         if (request.ExpectedRuntime <= TimeSpan.Zero)
             return "the task has no expected runtime, so no wall time can be enforced";
         if (!SafeSegment().IsMatch(request.Tenant) || request.Tenant.Trim('.').Length == 0)
-            return $"tenant '{Printable(request.Tenant)}' cannot name a directory (letters, digits, '.', '_', '-' only; path traversal is refused)";
+            return $"tenant '{TaskText.Printable(request.Tenant)}' cannot name a directory (letters, digits, '.', '_', '-' only; path traversal is refused)";
         if (run.Workdir is { } workdir && JobDemandValidator.WorkdirProblem(workdir) is { } workdirProblem)
             return $"run.workdir: {workdirProblem}";
         foreach (var (name, value) in run.Environment ?? System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty)
         {
-            if (!EnvironmentName().IsMatch(name))
-                return $"run.env: '{Printable(name)}' is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)";
+            if (!TaskText.IsEnvironmentName(name))
+                return $"run.env: '{TaskText.Printable(name)}' is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)";
             if (ForbiddenNames.Contains(name) || ForbiddenPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
                 return $"run.env: '{name}' may not be set by a task (it hijacks the loader or the shell, or is the agent's own)";
             if (value is null || value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
@@ -81,12 +81,6 @@ internal static partial class TaskSpecRules
         return $"{name.TrimStart('.')}-{hash}";
     }
 
-    private static string Printable(string value) =>
-        string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,100}\z")]
     private static partial Regex SafeSegment();
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
-    private static partial Regex EnvironmentName();
 }

@@ -215,7 +215,7 @@ public sealed class KubernetesAdapter : IProviderAdapter, IDisposable
         foreach (var (key, value) in pool.NodeSelector)
         {
             if (!KubernetesNames.IsLabelKey(key) || !KubernetesNames.IsLabelValue(value))
-                throw new ArgumentException($"pool '{pool.PoolId}': '{KubernetesJobBuilder.Printable(key)}={KubernetesJobBuilder.Printable(value)}' is not a node label");
+                throw new ArgumentException($"pool '{pool.PoolId}': '{TaskText.Printable(key)}={TaskText.Printable(value)}' is not a node label");
         }
         if (pool.PriorityClassName is { } priority && !KubernetesNames.IsDnsSubdomain(priority))
             throw new ArgumentException($"pool '{pool.PoolId}': '{priority}' is not a priority class name");

@@ -108,7 +108,7 @@ internal static partial class KubernetesJobBuilder
         if (image.Length == 0)
             throw new ArgumentException($"task '{request.TaskId}' has no container image; Kubernetes runs containers only, so run.image is required");
         if (image.Length > 512 || !ImageReference().IsMatch(image))
-            throw new ArgumentException($"task '{request.TaskId}': '{Printable(image)}' is not a container image reference (no spaces or control characters, at most 512 characters)");
+            throw new ArgumentException($"task '{request.TaskId}': '{TaskText.Printable(image)}' is not a container image reference (no spaces or control characters, at most 512 characters)");
         if (request.Tasks < 1 || request.Resources.Cpu < 1 || request.Resources.Memory.Bytes < 0 || request.Nodes < 1 || request.TasksPerNode < 1)
             throw new ArgumentException($"task '{request.TaskId}' asks for {request.Tasks} task(s) on {request.Nodes} node(s), {request.TasksPerNode} per node, "
                 + $"{request.Resources.Cpu} CPU(s) and {request.Resources.Memory} each; every count must be at least 1");
@@ -122,8 +122,8 @@ internal static partial class KubernetesJobBuilder
         var variables = new List<V1EnvVar>();
         foreach (var (name, value) in run.Environment ?? ImmutableSortedDictionary<string, string>.Empty)
         {
-            if (!EnvironmentName().IsMatch(name))
-                throw new ArgumentException($"task '{request.TaskId}': '{Printable(name)}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
+            if (!TaskText.IsEnvironmentName(name))
+                throw new ArgumentException($"task '{request.TaskId}': '{TaskText.Printable(name)}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
             if (name.StartsWith("SUANWANG_", StringComparison.Ordinal) || name.StartsWith("KUBERNETES_", StringComparison.Ordinal) || name == CompletionIndexVariable)
                 throw new ArgumentException($"task '{request.TaskId}': environment variable '{name}' is reserved (SUANWANG_*, KUBERNETES_* and {CompletionIndexVariable} are set by the adapter and Kubernetes)");
             if (value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
@@ -164,14 +164,10 @@ internal static partial class KubernetesJobBuilder
     private static void RequirePrintable(string value, string what)
     {
         if (string.IsNullOrEmpty(value) || value.Any(char.IsControl))
-            throw new ArgumentException($"{what} '{Printable(value)}' is empty or contains control characters");
+            throw new ArgumentException($"{what} '{TaskText.Printable(value)}' is empty or contains control characters");
     }
 
-    internal static string Printable(string? value) =>
-        value is null ? "" : string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
-    private static partial Regex EnvironmentName();
 
     /// <summary>Registry, path, tag and digest characters only; the registry checks the rest.</summary>
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/:@+-]*\z")]

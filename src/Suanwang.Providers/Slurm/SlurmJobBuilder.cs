@@ -61,8 +61,8 @@ internal static partial class SlurmJobBuilder
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = DefaultPath };
         foreach (var (name, value) in run.Environment ?? System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty)
         {
-            if (!EnvironmentName().IsMatch(name))
-                throw new ArgumentException($"task '{request.TaskId}': '{Printable(name)}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
+            if (!TaskText.IsEnvironmentName(name))
+                throw new ArgumentException($"task '{request.TaskId}': '{TaskText.Printable(name)}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
             if (name.StartsWith("SLURM_", StringComparison.Ordinal) || name.StartsWith("SUANWANG_", StringComparison.Ordinal))
                 throw new ArgumentException($"task '{request.TaskId}': environment variable '{name}' is reserved (SLURM_* and SUANWANG_* are set by Slurm and the adapter)");
             if (value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
@@ -127,16 +127,12 @@ internal static partial class SlurmJobBuilder
     private static void RequireSegment(string value, string what)
     {
         if (string.IsNullOrEmpty(value) || value.Length > 200 || !SafeSegment().IsMatch(value) || value.Trim('.').Length == 0)
-            throw new ArgumentException($"{what} '{Printable(value)}' cannot name a directory: use letters, digits and . _ - # : @ only, "
+            throw new ArgumentException($"{what} '{TaskText.Printable(value)}' cannot name a directory: use letters, digits and . _ - # : @ only, "
                 + "no '/', not only dots, at most 200 characters (path traversal is refused)");
     }
 
-    private static string Printable(string? value) =>
-        value is null ? "" : string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     [GeneratedRegex(@"^[A-Za-z0-9._#:@-]+\z")]
     private static partial Regex SafeSegment();
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
-    private static partial Regex EnvironmentName();
 }

@@ -150,6 +150,5 @@ public static class DatasetPaths
     }
 
     /// <summary>Control characters shown escaped, so a message cannot forge log lines.</summary>
-    public static string Shown(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    public static string Shown(string text) => Adapters.TaskText.Printable(text);
 }
