@@ -36,11 +36,16 @@ internal static class AgentCommand
             Description = "Where to serve this machine's dataset replicas to other agents (port 0: any free port; 'none' to serve nothing).",
             DefaultValueFactory = _ => "http://127.0.0.1:0",
         };
+        var checkpointInterval = new Option<double>("--checkpoint-interval")
+        {
+            Description = "Least seconds between uploads of a running task's changed $SUANWANG_CHECKPOINT to the server.",
+            DefaultValueFactory = _ => 60,
+        };
         var dataUrl = new Option<string>("--data-url") { Description = "The address other agents reach the data server at (default: where it listens)." };
         var command = new Command("agent", "Run this machine as a provider pool: measure it, register it, pull and run the tasks the server assigns.")
         {
             server, token, site, name, workDir, poll, kind, price, pue, carbon, accelerator, at, tier, jurisdiction, skipMeasure, remeasure, processes, files,
-            dataListen, dataUrl,
+            dataListen, dataUrl, checkpointInterval,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -51,6 +56,8 @@ internal static class AgentCommand
                 return console.InvalidInput("the agent needs a provider token: pass --token or set SUANWANG_TOKEN (suanwang token create --role provider ...)");
             if (parse.GetValue(at) is not null && parse.GetValue(jurisdiction) is null)
                 return console.InvalidInput("--at creates the site and needs --jurisdiction too");
+            if (parse.GetValue(checkpointInterval) is not (>= 0.5 and <= 86_400))
+                return console.InvalidInput("--checkpoint-interval must be between 0.5 and 86,400 seconds");
             var listen = parse.GetValue(dataListen)!;
             if (listen != "none" && (!Uri.TryCreate(listen, UriKind.Absolute, out var listenUri) || listenUri.Scheme is not ("http" or "https")))
                 return console.InvalidInput($"--data-listen '{listen}': an http:// address such as http://0.0.0.0:7070, or 'none'");
@@ -83,6 +90,7 @@ internal static class AgentCommand
                 Log = console.Error,
                 DataListen = listen == "none" ? null : listen,
                 DataUrl = advertised,
+                CheckpointInterval = TimeSpan.FromSeconds(parse.GetValue(checkpointInterval)),
             };
             options = options with { Stager = new StagingInputStager(staging, options.WorkDirectory) };
             using var agent = new AgentHost(options);

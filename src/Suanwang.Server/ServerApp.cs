@@ -115,6 +115,7 @@ public static class ServerApp
         JobsApi.Map(app);
         LedgerApi.Map(app);
         DataApi.Map(app);
+        CheckpointsApi.Map(app);
         RegistryApi.Map(app);
         AgentsApi.Map(app);
         return app;

@@ -62,7 +62,8 @@ public sealed class AgentHost : IDisposable
         _state = AgentState.Load(_options.WorkDirectory);
         var limiter = ResourceLimiter.Detect("suanwang-agent");
         Log($"limits: {limiter.Describe()}");
-        var runner = new TaskRunner(_options.WorkDirectory, _options.PoolId, limiter, _options.Stager, _options.MaxProcesses, _options.MaxOpenFiles);
+        var checkpoints = new CheckpointKeeper(_client, _options.WorkDirectory, _options.CheckpointInterval, Log) { Inner = _options.Stager };
+        var runner = new TaskRunner(_options.WorkDirectory, _options.PoolId, limiter, checkpoints, _options.MaxProcesses, _options.MaxOpenFiles);
         await RegisterAsync(stop).ConfigureAwait(false);
         var dataServer = await StartDataServerAsync(stop).ConfigureAwait(false);
         try
@@ -78,6 +79,7 @@ public sealed class AgentHost : IDisposable
                 Pulls++;
                 Apply(work, runner, stop);
                 await FlushAsync(stop).ConfigureAwait(false);
+                await UploadCheckpointsAsync(checkpoints, stop).ConfigureAwait(false);
                 // Sleep until the next pull, or until a task ends so its end is reported at once.
                 await _wake.WaitAsync(_options.PollInterval, stop).ConfigureAwait(false);
             }
@@ -166,7 +168,7 @@ public sealed class AgentHost : IDisposable
             }
             if (!state.TryTake(request.TaskId))
                 continue;
-            var task = new RunningTask(CancellationTokenSource.CreateLinkedTokenSource(stop));
+            var task = new RunningTask(CancellationTokenSource.CreateLinkedTokenSource(stop), request);
             _running[request.TaskId] = task;
             Log($"starting task {request.TaskId} of job {request.JobId} (tenant {request.Tenant})");
             task.Completion = Task.Run(() => RunTaskAsync(request, runner, task), CancellationToken.None);
@@ -193,6 +195,18 @@ public sealed class AgentHost : IDisposable
         task.Stop.Dispose();
         Log($"task {request.TaskId} {outcome.Phase.ToString().ToLowerInvariant()}{(outcome.ExitCode is { } code ? $" (exit {code})" : "")}{(outcome.Message is { } m ? $": {m}" : "")}");
         _wake.Release();
+    }
+
+    private async Task UploadCheckpointsAsync(CheckpointKeeper checkpoints, CancellationToken stop)
+    {
+        try
+        {
+            await checkpoints.UploadAsync([.. _running.Values.Select(t => t.Request)], DateTimeOffset.UtcNow, stop).ConfigureAwait(false);
+        }
+        catch (AgentServerUnreachableException ex)
+        {
+            Log($"checkpoints paused: {ex.Message}");
+        }
     }
 
     // A task succeeds only once its outputs are a replica here and registered (retried while the server is unreachable).
@@ -287,9 +301,11 @@ public sealed class AgentHost : IDisposable
         _wake.Dispose();
     }
 
-    private sealed class RunningTask(CancellationTokenSource stop)
+    private sealed class RunningTask(CancellationTokenSource stop, TaskRequest request)
     {
         public CancellationTokenSource Stop { get; } = stop;
+
+        public TaskRequest Request { get; } = request;
 
         public Task? Completion { get; set; }
     }

@@ -89,6 +89,9 @@ public sealed record AgentOptions
     /// <summary>An HTTP handler to reach the server through (tests), or null for the default.</summary>
     public HttpMessageHandler? Handler { get; init; }
 
+    /// <summary>The least time between two uploads of one task's changed checkpoint (<c>$SUANWANG_CHECKPOINT</c>).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Where the agent writes its log lines, or null for none.</summary>
     public TextWriter? Log { get; init; }
 }

@@ -127,6 +127,55 @@ internal sealed class AgentServerClient : IDisposable
         return key;
     }
 
+    /// <summary>Uploads a task's checkpoint (a zip file); false when the server refuses it (too large, unknown task).</summary>
+    public async Task<ServerAnswer> UploadCheckpointAsync(string taskId, string zipFile, CancellationToken cancel)
+    {
+        var body = File.OpenRead(zipFile);
+        await using (body.ConfigureAwait(false))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/agents/checkpoints/{Uri.EscapeDataString(taskId)}") { Content = new StreamContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+            return await SendRawAsync(request, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Downloads the checkpoint of a task's job part into <paramref name="zipFile"/>; false when there is none.</summary>
+    public async Task<bool> DownloadCheckpointAsync(string taskId, string zipFile, CancellationToken cancel)
+    {
+        try
+        {
+            using var response = await _http.GetAsync($"/v1/agents/checkpoints/{Uri.EscapeDataString(taskId)}", HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                return false;
+            if (!response.IsSuccessStatusCode)
+                throw new AgentServerUnreachableException($"GET checkpoint of {taskId}: the server answered {(int)response.StatusCode}");
+            var file = new FileStream(zipFile, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await using (file.ConfigureAwait(false))
+                await response.Content.CopyToAsync(file, cancel).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new AgentServerUnreachableException($"GET checkpoint of {taskId}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<ServerAnswer> SendRawAsync(HttpRequestMessage request, CancellationToken cancel)
+    {
+        try
+        {
+            using var response = await _http.SendAsync(request, cancel).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+                throw new AgentServerUnreachableException($"{request.Method} {request.RequestUri}: the server answered {(int)response.StatusCode}");
+            return new ServerAnswer((int)response.StatusCode, text);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new AgentServerUnreachableException($"{request.Method} {request.RequestUri}: {ex.Message}", ex);
+        }
+    }
+
     public Task<ServerAnswer> LogAsync(string taskId, string text, CancellationToken cancel) =>
         SendAsync(HttpMethod.Post, $"/v1/agents/logs/{Uri.EscapeDataString(taskId)}", text, "text/plain", cancel);
 

@@ -10,6 +10,7 @@ internal static class TaskDirectory
 {
     public const string Output = "output";
     public const string Temporary = "tmp";
+    public const string Checkpoint = "checkpoint";
 
     /// <summary>The task's directory (whether or not it exists yet).</summary>
     public static string PathOf(string workDirectory, string tenant, string taskId) =>
@@ -30,6 +31,7 @@ internal static class TaskDirectory
         Directory.CreateDirectory(directory);
         Directory.CreateDirectory(Path.Combine(directory, Output));
         Directory.CreateDirectory(Path.Combine(directory, Temporary));
+        Directory.CreateDirectory(Path.Combine(directory, Checkpoint));
         RequireInside(directory, working);
         Directory.CreateDirectory(working);
         return (directory, working);

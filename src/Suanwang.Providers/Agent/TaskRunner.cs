@@ -114,6 +114,7 @@ internal sealed class TaskRunner(string workDirectory, string poolId, ResourceLi
         environment["SUANWANG_TASKS"] = request.TasksPerNode.ToString(CultureInfo.InvariantCulture);
         environment["SUANWANG_TASK_DIR"] = directory;
         environment["SUANWANG_OUTPUT"] = Path.Combine(directory, TaskDirectory.Output);
+        environment["SUANWANG_CHECKPOINT"] = Path.Combine(directory, TaskDirectory.Checkpoint);
         return environment;
     }
 

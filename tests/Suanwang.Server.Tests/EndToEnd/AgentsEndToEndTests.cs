@@ -73,17 +73,22 @@ public sealed class AgentsEndToEndTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task When_the_agent_running_a_job_is_killed_the_job_is_healed_onto_the_other_agent_and_finishes()
+    public async Task When_the_agent_running_a_job_is_killed_the_job_is_healed_onto_the_other_agent_and_resumes_from_its_checkpoint()
     {
         var (server, tenant, provider) = await StartDemoAsync();
         var victim = await StartAgentAsync(server, tenant, provider, "lab-b", Path.Combine(_directory, "agent-b"), "Shanghai");
-        var job = """
+        // Counts to 8, one step a second, keeping the count in its checkpoint; says where it started from.
+        var command = "n=$(cat $SUANWANG_CHECKPOINT/step 2>/dev/null || echo 0); first=$n; echo start at $n; "
+            + "while [ $n -lt 8 ]; do n=$((n+1)); echo $n > $SUANWANG_CHECKPOINT/step; sleep 1; done; echo resumed-from $first > $SUANWANG_OUTPUT/result.txt";
+        var job = $$$"""
             {"apiVersion":"suanwang/v1","kind":"Job","name":"long","resources":{"cpu":1,"memory":"64MiB"},"duration":"5m","jurisdictions":["SG"],
-             "run":{"command":"echo start on $SUANWANG_TASK_ID; sleep 6; echo finished > $SUANWANG_OUTPUT/done.txt"}}
+             "flags":{"checkpointable":true},"run":{"command":{{{JsonSerializer.Serialize(command)}}}}}
             """;
         var id = await SubmitAsync(tenant, job);
         var running = await UntilJobAsync(tenant, id, "running", server);
         Assert.Equal("lab-b/box", running.GetProperty("placement").GetProperty("pool").GetString());
+        var checkpoint = Path.Combine(_directory, ".suanwang", "checkpoints", $"{id}-0.zip");
+        await UntilAsync(() => Task.FromResult(File.Exists(checkpoint)), () => $"no checkpoint reached the server:\n{victim.Log}");
 
         var survivor = Path.Combine(_directory, "agent-a");
         await StartAgentAsync(server, tenant, provider, "lab-a", survivor, "Beijing");
@@ -93,7 +98,9 @@ public sealed class AgentsEndToEndTests : IAsyncDisposable
         Assert.Equal("lab-a/box", done.GetProperty("placement").GetProperty("pool").GetString());
         var events = await (await tenant.GetAsync($"/v1/jobs/{id}/events")).Content.ReadAsStringAsync();
         Assert.Contains("healed", events, StringComparison.Ordinal);
-        Assert.Equal("finished\n", await File.ReadAllTextAsync(Path.Combine(survivor, "data", "demo", $"{id}-out-0", "done.txt")));
+        var result = await File.ReadAllTextAsync(Path.Combine(survivor, "data", "demo", $"{id}-out-0", "result.txt"));
+        Assert.StartsWith("resumed-from ", result, StringComparison.Ordinal);
+        Assert.InRange(int.Parse(result["resumed-from ".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture), 1, 8); // not from 0
     }
 
     public async ValueTask DisposeAsync()

@@ -30,7 +30,7 @@ public sealed class AgentProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts an agent for pool <c>{site}/{name}</c> that creates its site at <paramref name="at"/> in jurisdiction
-    /// <paramref name="jurisdiction"/> if needed, pulls every second and skips the micro-benchmark (start-up in about a second).
+    /// <paramref name="jurisdiction"/> if needed, pulls every second, uploads changed checkpoints at most every second and skips the micro-benchmark (start-up in about a second).
     /// </summary>
     public static AgentProcess Start(Uri server, string token, string site, string name, string workDirectory, string at, string jurisdiction)
     {
@@ -38,7 +38,7 @@ public sealed class AgentProcess : IAsyncDisposable
         foreach (var argument in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "suanwang.dll"), "agent", "--server", server.ToString(), "--token", token, "--site", site, "--name", name,
-            "--work-dir", workDirectory, "--at", at, "--jurisdiction", jurisdiction, "--skip-measure", "--poll", "1",
+            "--work-dir", workDirectory, "--at", at, "--jurisdiction", jurisdiction, "--skip-measure", "--poll", "1", "--checkpoint-interval", "1",
         })
         {
             start.ArgumentList.Add(argument);
