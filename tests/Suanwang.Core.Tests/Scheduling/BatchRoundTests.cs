@@ -61,6 +61,46 @@ public sealed class BatchRoundTests
         Assert.Contains("batch round", result.Plan.Decisions[0].Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Pools "small" (one free node) and "big" (eight) at one site, equally fast, and one 1-node job of
+    /// an hour: it completes at now + 1 h on either, so both arcs cost the same (2 × 3,600). The flow's
+    /// tie-break takes the pool where the job uses the smaller share of the free nodes: "big"
+    /// (⌊1,023 × 1 ÷ 8⌋ = 127 against ⌊1,023 × 1 ÷ 1⌋ = 1,023), keeping "small"'s only node free.
+    /// Without the tie-break the flow takes "small" (the first arc of equal cost).
+    /// </summary>
+    [Fact]
+    public void Among_arcs_of_equal_cost_the_flow_takes_the_pool_where_the_job_uses_the_smaller_share()
+    {
+        var snapshot = Snapshot(1, [CpuPool("small", "s0", cores: 64, nodes: 1), CpuPool("big", "s0", cores: 64, nodes: 8)]);
+        PendingJob[] pending = [Job("one", cores: 32, Hour)];
+
+        var result = BatchRound.Plan(snapshot, pending, Now, SchedulingPolicy.NetworkAware, new BatchOptions(TimeSpan.FromSeconds(1), BatchFormulation.MinCostFlow));
+
+        Assert.Equal([("one", "big", Now)], Placements(result.BatchPlan!));
+        Assert.Equal(7_200, result.BatchObjective);
+    }
+
+    /// <summary>
+    /// <see cref="BatchFormulation.Auto"/> (the default) runs CP-SAT on an instance of at most
+    /// <see cref="BatchOptions.CpSatMaxArcs"/> arcs and the min-cost flow alone above that; the status says which.
+    /// </summary>
+    [Fact]
+    public void Auto_runs_CP_SAT_only_up_to_its_arc_limit()
+    {
+        var world = Random(7, pools: 20, nodesPerPool: 16, jobs: 150);
+
+        var small = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware);
+        var large = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware,
+            BatchOptions.Default with { CpSatMaxArcs = small.Arcs - 1 });
+
+        Assert.Equal(BatchFormulation.Auto, BatchOptions.Default.Formulation);
+        Assert.InRange(small.Arcs, 1, BatchOptions.DefaultCpSatMaxArcs);
+        Assert.StartsWith("CP-SAT ", small.SolverStatus, StringComparison.Ordinal);
+        Assert.StartsWith("min-cost flow ", large.SolverStatus, StringComparison.Ordinal);
+        Assert.Contains($"CP-SAT not run ({small.Arcs} arcs > {small.Arcs - 1})", large.SolverStatus, StringComparison.Ordinal);
+        Assert.Equal(small.Arcs, large.Arcs);
+    }
+
     [Fact]
     public void A_zero_time_limit_gives_the_greedy_plan_and_says_so()
     {
