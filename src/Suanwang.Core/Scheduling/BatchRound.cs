@@ -113,15 +113,33 @@ public static class BatchRound
         var greedyTask = Environment.ProcessorCount > 1 ? Task.Run(() => Scheduler.Plan(snapshot, pending, now, policy)) : null;
         var instance = BatchInstance.Build(snapshot, pending, now, policy, options.PenaltySeconds, Math.Max(1, options.MaxPoolsPerJob));
         var (assignment, status) = instance.Jobs.IsEmpty ? (null, string.Empty) : Solve(instance, options);
+        // Binding does not need the greedy plan, so it runs before waiting for it (the two take about as long).
+        var (batch, assignedCount) = assignment is null ? (null, 0) : Bind(snapshot, pending, now, policy, instance, assignment);
         var greedy = greedyTask?.GetAwaiter().GetResult() ?? Scheduler.Plan(snapshot, pending, now, policy);
         var greedyObjective = Objective(greedy, pending, options.UnplacedPenalty);
         BatchResult Greedy(string why, int jobs = 0, int arcs = 0, Plan? batch = null, double? batchObjective = null, int assigned = 0) =>
             new(greedy, greedyObjective, greedyObjective, batchObjective, batch, false, why, jobs, arcs, assigned);
         if (instance.Jobs.IsEmpty)
             return Greedy("no pending job can start now: greedy plan");
-        if (assignment is null)
+        if (batch is null)
             return Greedy($"{status}: no solution within the time limit, greedy plan", instance.Jobs.Length, instance.Arcs.Length);
 
+        var batchObjective = Objective(batch, pending, options.UnplacedPenalty);
+        if (batchObjective > greedyObjective)
+        {
+            return Greedy(string.Create(CultureInfo.InvariantCulture, $"{status}; its plan scored {batchObjective:R}, worse than greedy: greedy plan"),
+                instance.Jobs.Length, instance.Arcs.Length, batch, batchObjective, assignedCount);
+        }
+        return new BatchResult(batch, batchObjective, greedyObjective, batchObjective, batch, true, status, instance.Jobs.Length, instance.Arcs.Length, assignedCount);
+    }
+
+    /// <summary>
+    /// The batch plan: the greedy cycle with the assigned jobs taken first, in a fixed order (priority
+    /// descending, submission time, id), each on its assigned pool while that pool is still feasible.
+    /// </summary>
+    private static (Plan Plan, int Assigned) Bind(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
+        BatchInstance instance, BatchAssignment assignment)
+    {
         var assigned = Enumerable.Range(0, instance.Jobs.Length)
             .Where(j => assignment.PoolOfJob[j] >= 0)
             .Select(j => (Job: instance.Jobs[j], Pool: assignment.PoolOfJob[j]))
@@ -132,14 +150,7 @@ public static class BatchRound
         var prepared = new Dictionary<PendingJob, PreparedJob>(instance.Jobs.Length, ReferenceEqualityComparer.Instance);
         for (var j = 0; j < instance.Jobs.Length; j++)
             prepared[instance.Jobs[j]] = instance.Prepared[j];
-        var batch = Scheduler.Plan(snapshot, pending, now, policy, assigned, prepared);
-        var batchObjective = Objective(batch, pending, options.UnplacedPenalty);
-        if (batchObjective > greedyObjective)
-        {
-            return Greedy(string.Create(CultureInfo.InvariantCulture, $"{status}; its plan scored {batchObjective:R}, worse than greedy: greedy plan"),
-                instance.Jobs.Length, instance.Arcs.Length, batch, batchObjective, assigned.Count);
-        }
-        return new BatchResult(batch, batchObjective, greedyObjective, batchObjective, batch, true, status, instance.Jobs.Length, instance.Arcs.Length, assigned.Count);
+        return (Scheduler.Plan(snapshot, pending, now, policy, assigned, prepared), assigned.Count);
     }
 
     /// <summary>
