@@ -106,6 +106,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
             depth = SearchDepth.Winner;
         _openCount = 0;
         _layers = default;
+        _assigned = false;
         var pools = snapshot.Pools;
         var demand = job.Demand;
         if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint)
@@ -120,6 +121,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
                 for (var k = 0; k < passed; k++)
                     candidates[_open[k]] = snapshot.Memo.AssignedElsewhere(_open[k]);
                 candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, known.Scales, demand, snapshot, now));
+                _assigned = true;
                 return new SearchOutcome(estimate, passed, 1, 0, true, known.Scales);
             }
         }
@@ -148,6 +150,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
                 for (var k = 0; k < open; k++)
                     candidates[_open[k]] = snapshot.Memo.AssignedElsewhere(_open[k]);
                 candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, scales, demand, snapshot, now));
+                _assigned = true;
                 return new SearchOutcome(estimate, open, 1, 0, true, scales);
             }
         }
@@ -273,10 +276,13 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     /// </summary>
     public CandidateList Explain(ReadOnlySpan<Candidate> pools, ReadOnlySpan<Candidate> extra = default) =>
         _layers.Place is { } place && pools.Length == snapshot.Pools.Length
-            ? CandidateList.Over(place, _layers.Fit, snapshot.Memo.OutboundLayer, pools, extra)
+            ? CandidateList.Over(place, _layers.Fit, _assigned ? snapshot.Memo.AssignedElsewhereLayer : snapshot.Memo.OutboundLayer, pools, extra)
             : CandidateList.Copy(pools, extra);
 
     private (Candidate?[] Place, Candidate?[] Fit) _layers;
+
+    // The last run took the batch round's pool: its other open pools are "assigned elsewhere", not "outbound".
+    private bool _assigned;
 
     /// <summary>Pools the last run estimated and found feasible, including those <see cref="EstimateUpTo"/> added.</summary>
     public int Scored => _scored;

@@ -62,16 +62,17 @@ public sealed class BatchRoundTests
     }
 
     /// <summary>
-    /// The contention above plus pool "tiny" (16 cores per node), which neither job fits. The round
-    /// assigns job-one to "narrow"; binding filters it again, so its explanation still lists every pool:
-    /// "wide" passed the hard filters and is not scored because the round chose another pool, "tiny" is
-    /// rejected by the fit filter, and "narrow" carries its score parts.
+    /// The contention above plus six pools "tiny0".."tiny5" (16 cores per node), which neither job fits.
+    /// The round assigns job-one to "narrow"; binding filters it again, so its explanation still lists
+    /// every pool: "wide" passed the hard filters and is not scored because the round chose another
+    /// pool, the tiny pools are rejected by the fit filter, and "narrow" carries its score parts. (With
+    /// eight pools and one differing from the shared layers, the explanation is stored as that difference.)
     /// </summary>
     [Fact]
     public void An_assigned_job_is_explained_over_every_pool()
     {
         var snapshot = Snapshot(1, [CpuPool("wide", "s0", cores: 64, nodes: 1, pricePerCuHour: 100), CpuPool("narrow", "s0", cores: 32, nodes: 1, pricePerCuHour: 300),
-            CpuPool("tiny", "s0", cores: 16, nodes: 4)]);
+            .. Enumerable.Range(0, 6).Select(i => CpuPool($"tiny{i}", "s0", cores: 16, nodes: 4))]);
         PendingJob[] pending = [Job("job-one", cores: 32, Hour, submittedMinutesAgo: 10), Job("job-two", cores: 64, Hour, submittedMinutesAgo: 5)];
 
         var result = BatchRound.Plan(snapshot, pending, Now, SchedulingPolicy.NetworkAware, new BatchOptions(TimeSpan.FromSeconds(1)));
@@ -79,13 +80,12 @@ public sealed class BatchRoundTests
         Assert.True(result.UsedSolver, result.SolverStatus);
         var one = result.Plan.Decisions.Single(d => d.JobId == "job-one");
         Assert.Equal("narrow", one.Placement!.PoolId);
-        Assert.Equal(["wide", "narrow", "tiny"], one.Candidates.Select(c => c.PoolId));
+        Assert.Equal(["wide", "narrow", "tiny0", "tiny1", "tiny2", "tiny3", "tiny4", "tiny5"], one.Candidates.Select(c => c.PoolId));
         Assert.Equal(SchedulingMemo.AssignedElsewhereNote, one.Candidates[0].NotScored);
         Assert.Null(one.Candidates[0].Rejection);
         Assert.NotNull(one.Candidates[1].Score);
         Assert.Null(one.Candidates[1].Rejection);
-        Assert.NotNull(one.Candidates[2].Rejection);
-        Assert.Null(one.Candidates[2].Score);
+        Assert.All(one.Candidates.Skip(2), c => Assert.True(c is { Rejection: not null, Score: null }, $"{c.PoolId} should be rejected"));
     }
 
     /// <summary>
