@@ -207,11 +207,13 @@ public sealed class BatchRoundTests
         Assert.True(improved > 0, "no random world gave the solver anything to improve");
     }
 
-    [Fact]
-    public void Same_inputs_give_the_same_assignment()
+    [Theory]
+    [InlineData(BatchOptions.DefaultCpSatMaxArcs)] // Auto runs CP-SAT on this instance
+    [InlineData(0)] // Auto takes the min-cost flow's assignment
+    public void Same_inputs_give_the_same_assignment(int cpSatMaxArcs)
     {
         var world = Random(7, pools: 20, nodesPerPool: 16, jobs: 150);
-        var options = new BatchOptions(TimeSpan.FromSeconds(0.3));
+        var options = new BatchOptions(TimeSpan.FromSeconds(0.3), CpSatMaxArcs: cpSatMaxArcs);
 
         var first = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware, options);
         var second = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware, options);
