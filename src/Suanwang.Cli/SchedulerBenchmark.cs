@@ -149,7 +149,8 @@ internal static class SchedulerBenchmark
     }
 
     /// <summary>
-    /// Times one batch round (OR-Tools CP-SAT with its default deterministic time limit) over
+    /// Times one batch round (default options: OR-Tools min-cost flow, and CP-SAT under its deterministic
+    /// time limit on instances small enough) over
     /// <paramref name="jobs"/> × every pool of <paramref name="snapshot"/>. The wall time includes the
     /// greedy cycle the round runs for comparison, so the figure is the whole round as the server would run it.
     /// </summary>

@@ -91,6 +91,8 @@ internal static class BatchAssignmentSolver
     /// Min-cost flow on a relaxation that counts jobs instead of nodes (source → job, capacity 1 →
     /// pool at the arc's cost, or → sink at the leave-out cost; pool → sink with capacity = free nodes
     /// ÷ the mean nodes of the jobs that could go there), then repaired to respect nodes exactly.
+    /// Flow costs are the model's costs × <see cref="TieScale"/> plus a tie-break below it
+    /// (<see cref="TieBreak"/>), so a job never takes a dearer arc for the tie-break's sake.
     /// </summary>
     public static BatchAssignment SolveFlow(BatchInstance instance)
     {
@@ -104,10 +106,10 @@ internal static class BatchAssignmentSolver
         for (var j = 0; j < jobs; j++)
         {
             flow.AddArcWithCapacityAndUnitCost(source, j, 1, 0);
-            flow.AddArcWithCapacityAndUnitCost(j, sink, 1, instance.LeaveOutCost[j]);
+            flow.AddArcWithCapacityAndUnitCost(j, sink, 1, instance.LeaveOutCost[j] * TieScale);
         }
         for (var a = 0; a < arcs.Length; a++)
-            arcIds[a] = flow.AddArcWithCapacityAndUnitCost(arcs[a].Job, jobs + arcs[a].Pool, 1, arcs[a].Cost);
+            arcIds[a] = flow.AddArcWithCapacityAndUnitCost(arcs[a].Job, jobs + arcs[a].Pool, 1, arcs[a].Cost * TieScale + TieBreak(arcs[a], instance.Capacity[arcs[a].Pool]));
         foreach (var (pool, members) in ArcsByPool(instance))
         {
             var meanNodes = members.Average(a => (double)arcs[a].Nodes);
@@ -129,6 +131,19 @@ internal static class BatchAssignmentSolver
         var repaired = Repair(instance, poolOfJob);
         return new BatchAssignment(repaired, CostOf(instance, repaired), $"min-cost flow {status}, repaired to node capacities");
     }
+
+    /// <summary>Flow costs are model costs times this, plus a tie-break in [0, TieScale).</summary>
+    internal const long TieScale = 1024;
+
+    /// <summary>
+    /// Among arcs of equal cost, the flow prefers the pool where the job takes the smaller share of the
+    /// free nodes: ⌊(TieScale − 1) × nodes ÷ free nodes⌋ (an arc's nodes never exceed its pool's free
+    /// nodes). Equal costs are common (a job whose completion is its run time on pools of equal speed),
+    /// and an arbitrary choice among them packs jobs into pools that others need: this spreads them,
+    /// leaving room for the jobs the round does not start (measured in docs/scheduler-batch.md), and
+    /// in the job-counting relaxation it favours jobs that take a small share of a pool.
+    /// </summary>
+    internal static long TieBreak(BatchArc arc, int capacity) => (TieScale - 1) * arc.Nodes / Math.Max(1, capacity);
 
     /// <summary>
     /// Makes an assignment respect node capacities and fills what is left: per pool, keeps the

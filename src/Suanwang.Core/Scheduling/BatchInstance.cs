@@ -42,7 +42,7 @@ internal sealed class BatchInstance
     /// </summary>
     public long[] LeaveOutCost { get; }
 
-    /// <summary>Per job: its hard-filter verdicts and score scales, which binding reuses instead of filtering again.</summary>
+    /// <summary>Per job: its score scales, which binding reuses instead of bounding every pool again.</summary>
     public PreparedJob[] Prepared { get; }
 
     /// <summary>Per pool: nodes free throughout [now, ∞) in the snapshot.</summary>
@@ -97,10 +97,10 @@ internal sealed class BatchInstance
         {
             jobArcs.Clear();
             long best;
-            PreparedJob? filtered;
+            PreparedJob? scales;
             try
             {
-                (best, filtered) = search.Run(job, jobs.Count, jobArcs);
+                (best, scales) = search.Run(job, jobs.Count, jobArcs);
             }
             catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException or KeyNotFoundException)
             {
@@ -114,7 +114,7 @@ internal sealed class BatchInstance
             arcs.AddRange(jobArcs.Take(maxPoolsPerJob));
             leaveOut.Add(best);
             jobs.Add(job);
-            prepared.Add(filtered!);
+            prepared.Add(scales!);
         }
         firstArc.Add(arcs.Count);
         return new BatchInstance(jobs.ToImmutable(), [.. leaveOut], capacity, [.. arcs], [.. firstArc], [.. prepared]);

@@ -13,9 +13,11 @@ internal sealed class StartNowSearch(SchedulingSnapshot snapshot, CandidateEvalu
 {
     private readonly int[] _open = new int[snapshot.Pools.Length];
     private readonly PoolHeap _heap = new(snapshot.Pools.Length);
+    private readonly PoolBound[] _bounds = new PoolBound[snapshot.Pools.Length];
+    private readonly Candidate[] _verdicts = new Candidate[snapshot.Pools.Length];
     private readonly List<(long Cost, int Pool)> _kept = [];
 
-    /// <summary>Adds the job's start-now arcs and returns its leave-out cost and filter verdicts; no arcs for a job the cycle would reject outright.</summary>
+    /// <summary>Adds the job's start-now arcs and returns its leave-out cost and score scales; no arcs for a job the cycle would reject outright.</summary>
     public (long LeaveOut, PreparedJob? Prepared) Run(PendingJob job, int jobIndex, List<BatchArc> arcs)
     {
         var demand = job.Demand;
@@ -28,17 +30,17 @@ internal sealed class StartNowSearch(SchedulingSnapshot snapshot, CandidateEvalu
         if (demand.Type == JobType.Service && demand.User is { Latency: not null } && userPoint < 0)
             return (leaveOut, null);
 
-        var candidates = new Candidate[snapshot.Pools.Length];
-        var open = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
+        // Only the open pools are used here; the verdicts are made again when an assigned job is bound.
+        var open = evaluator.FilterAll(job, userPoint, policy, _verdicts, _open);
         var scales = new ScaleFinder();
         _heap.Clear();
+        evaluator.LowerBounds(job, _open.AsSpan(0, open), state, now, policy.SeesNetwork, userPoint, freeNodes: false, _bounds);
         for (var k = 0; k < open; k++)
         {
-            var bound = evaluator.LowerBound(job, _open[k], state, now, policy.SeesNetwork, userPoint, freeNodes: false);
-            scales.Add(bound);
-            _heap.Add(weight * (long)Math.Ceiling(Math.Max(0, bound.Seconds)), _open[k]);
+            scales.Add(_bounds[k]);
+            _heap.Add(weight * (long)Math.Ceiling(Math.Max(0, _bounds[k].Seconds)), _open[k]);
         }
-        var prepared = new PreparedJob(candidates, _open[..open], scales.Scales(), userPoint);
+        var prepared = new PreparedJob(scales.Scales(), userPoint);
         _heap.Build();
 
         _kept.Clear();

@@ -30,12 +30,15 @@ internal enum SearchDepth
     Every,
 }
 
-/// <summary>A job's hard-filter verdicts and score scales, worked out once by the batch round and reused when binding it.</summary>
-/// <param name="Filtered">Per pool, the rejected candidate, or null for a pool that passed the hard filters (binding fills those in and hands the array to the decision).</param>
-/// <param name="Open">The pools that passed, in topology order.</param>
+/// <summary>
+/// A job's score scales, worked out once by the batch round (from the lower bounds of every pool that
+/// passes the hard filters) and reused when binding it, so binding an assigned job needs no bounds.
+/// (Its hard-filter verdicts are not kept: filtering again costs less than holding a verdict per pool
+/// for every job of the round.)
+/// </summary>
 /// <param name="Scales">The job's score scales.</param>
-/// <param name="UserPoint">The user's point of presence the verdicts were made for.</param>
-internal sealed record PreparedJob(Candidate[] Filtered, int[] Open, ScoreScales Scales, int UserPoint);
+/// <param name="UserPoint">The user's point of presence the scales were made for.</param>
+internal sealed record PreparedJob(ScoreScales Scales, int UserPoint);
 
 /// <summary>The smallest positive seconds, compute cost and carbon over pools' lower bounds: the job's <see cref="ScoreScales"/>.</summary>
 internal struct ScaleFinder
@@ -103,20 +106,23 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
             depth = SearchDepth.Winner;
         _openCount = 0;
         _layers = default;
+        _assigned = false;
         var pools = snapshot.Pools;
         var demand = job.Demand;
-        if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint && Array.IndexOf(known.Open, assignedPool) >= 0)
+        if (assignedPool >= 0 && prepared is { } known && known.UserPoint == userPoint)
         {
-            // The batch round filtered this job on the same snapshot: hard filters do not depend on reservations.
-            var estimate = evaluator.Estimate(job, assignedPool, state, now, policy.SeesNetwork, userPoint);
-            if (Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is null)
+            // The batch round bounded this job on the same snapshot (bounds do not depend on reservations): its scales are reused.
+            var passed = _openCount = evaluator.FilterAll(job, userPoint, policy, candidates, _open);
+            _layers = evaluator.LastLayers;
+            if (Array.IndexOf(_open, assignedPool, 0, passed) >= 0
+                && evaluator.Estimate(job, assignedPool, state, now, policy.SeesNetwork, userPoint) is var estimate
+                && Scheduler.Cycle.TimeOrMoneyRejection(demand, estimate) is null)
             {
-                if (!ReferenceEquals(known.Filtered, candidates))
-                    Array.Copy(known.Filtered, candidates, candidates.Length);
-                foreach (var pool in known.Open)
-                    candidates[pool] = snapshot.Memo.AssignedElsewhere(pool);
+                for (var k = 0; k < passed; k++)
+                    candidates[_open[k]] = snapshot.Memo.AssignedElsewhere(_open[k]);
                 candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, known.Scales, demand, snapshot, now));
-                return new SearchOutcome(estimate, known.Open.Length, 1, 0, true, known.Scales);
+                _assigned = true;
+                return new SearchOutcome(estimate, passed, 1, 0, true, known.Scales);
             }
         }
 
@@ -144,6 +150,7 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
                 for (var k = 0; k < open; k++)
                     candidates[_open[k]] = snapshot.Memo.AssignedElsewhere(_open[k]);
                 candidates[assignedPool] = new Candidate(pools[assignedPool].Pool.Id, null, Scoring.Parts(estimate, policy, scales, demand, snapshot, now));
+                _assigned = true;
                 return new SearchOutcome(estimate, open, 1, 0, true, scales);
             }
         }
@@ -269,10 +276,13 @@ internal sealed class CandidateSearch(SchedulingSnapshot snapshot, CandidateEval
     /// </summary>
     public CandidateList Explain(ReadOnlySpan<Candidate> pools, ReadOnlySpan<Candidate> extra = default) =>
         _layers.Place is { } place && pools.Length == snapshot.Pools.Length
-            ? CandidateList.Over(place, _layers.Fit, snapshot.Memo.OutboundLayer, pools, extra)
+            ? CandidateList.Over(place, _layers.Fit, _assigned ? snapshot.Memo.AssignedElsewhereLayer : snapshot.Memo.OutboundLayer, pools, extra)
             : CandidateList.Copy(pools, extra);
 
     private (Candidate?[] Place, Candidate?[] Fit) _layers;
+
+    // The last run took the batch round's pool: its other open pools are "assigned elsewhere", not "outbound".
+    private bool _assigned;
 
     /// <summary>Pools the last run estimated and found feasible, including those <see cref="EstimateUpTo"/> added.</summary>
     public int Scored => _scored;

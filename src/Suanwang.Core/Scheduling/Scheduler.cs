@@ -24,7 +24,7 @@ public static partial class Scheduler
     /// taken first, in the given order, and bound to that pool when it is still feasible for them
     /// (otherwise the policy chooses as usual); the other jobs follow in queue order.
     /// </summary>
-    /// <remarks><paramref name="prepared"/> holds, per assigned job, the hard-filter verdicts the batch round made on this snapshot (reused, not redone).</remarks>
+    /// <remarks><paramref name="prepared"/> holds, per assigned job, the score scales the batch round worked out on this snapshot (reused, not redone).</remarks>
     internal static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
         IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null) =>
         Run(snapshot, pending, now, policy, assigned, prepared, held: null);
@@ -143,12 +143,8 @@ public static partial class Scheduler
             if (demand.User is { Latency: not null } user && demand.Type == JobType.Service && userPoint < 0)
                 return Unschedulable(job, $"unknown user location '{user.Location}': not a point of presence of the topology", []);
 
-            // A job the batch round filtered brings its verdicts: the array becomes this decision's explanation.
-            // (Every entry is written before the decision is returned, so the array holds no null then.)
-            // Otherwise one array serves every decision: its explanation is kept as a CandidateList (Search.Explain).
-            Candidate[] candidates = assignedPool >= 0 && prepared is { Filtered: var filtered } && filtered.Length == snapshot.Pools.Length
-                ? filtered
-                : Scratch();
+            // One array serves every decision: its explanation is kept as a CandidateList (Search.Explain).
+            var candidates = Scratch();
             // Strict FCFS: once every pool that could run the job holds an earlier job at the head of its queue,
             // the job waits whatever its estimates — so they are not computed (a long blocked queue stays cheap).
             // Only for jobs no estimate could make unschedulable (no deadline, budget or input to stage).

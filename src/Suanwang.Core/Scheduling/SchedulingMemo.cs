@@ -257,6 +257,9 @@ internal sealed class SchedulingMemo
     /// <summary>Every pool's shared "not scored: its lower bound …" candidate, by pool index (never changed).</summary>
     internal Candidate[] OutboundLayer => _outboundCandidate;
 
+    /// <summary>Every pool's shared <see cref="AssignedElsewhereNote"/> candidate, by pool index (never changed).</summary>
+    internal Candidate[] AssignedElsewhereLayer => _assignedElsewhere;
+
     /// <summary>Nodes of every pool.</summary>
     public ReadOnlySpan<int> NodeCounts => _nodeCounts;
 

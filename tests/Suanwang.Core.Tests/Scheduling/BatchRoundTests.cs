@@ -61,6 +61,73 @@ public sealed class BatchRoundTests
         Assert.Contains("batch round", result.Plan.Decisions[0].Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The contention above plus six pools "tiny0".."tiny5" (16 cores per node), which neither job fits.
+    /// The round assigns job-one to "narrow"; binding filters it again, so its explanation still lists
+    /// every pool: "wide" passed the hard filters and is not scored because the round chose another
+    /// pool, the tiny pools are rejected by the fit filter, and "narrow" carries its score parts. (With
+    /// eight pools and one differing from the shared layers, the explanation is stored as that difference.)
+    /// </summary>
+    [Fact]
+    public void An_assigned_job_is_explained_over_every_pool()
+    {
+        var snapshot = Snapshot(1, [CpuPool("wide", "s0", cores: 64, nodes: 1, pricePerCuHour: 100), CpuPool("narrow", "s0", cores: 32, nodes: 1, pricePerCuHour: 300),
+            .. Enumerable.Range(0, 6).Select(i => CpuPool($"tiny{i}", "s0", cores: 16, nodes: 4))]);
+        PendingJob[] pending = [Job("job-one", cores: 32, Hour, submittedMinutesAgo: 10), Job("job-two", cores: 64, Hour, submittedMinutesAgo: 5)];
+
+        var result = BatchRound.Plan(snapshot, pending, Now, SchedulingPolicy.NetworkAware, new BatchOptions(TimeSpan.FromSeconds(1)));
+
+        Assert.True(result.UsedSolver, result.SolverStatus);
+        var one = result.Plan.Decisions.Single(d => d.JobId == "job-one");
+        Assert.Equal("narrow", one.Placement!.PoolId);
+        Assert.Equal(["wide", "narrow", "tiny0", "tiny1", "tiny2", "tiny3", "tiny4", "tiny5"], one.Candidates.Select(c => c.PoolId));
+        Assert.Equal(SchedulingMemo.AssignedElsewhereNote, one.Candidates[0].NotScored);
+        Assert.Null(one.Candidates[0].Rejection);
+        Assert.NotNull(one.Candidates[1].Score);
+        Assert.Null(one.Candidates[1].Rejection);
+        Assert.All(one.Candidates.Skip(2), c => Assert.True(c is { Rejection: not null, Score: null }, $"{c.PoolId} should be rejected"));
+    }
+
+    /// <summary>
+    /// Pools "small" (one free node) and "big" (eight) at one site, equally fast, and one 1-node job of
+    /// an hour: it completes at now + 1 h on either, so both arcs cost the same (2 × 3,600). The flow's
+    /// tie-break takes the pool where the job uses the smaller share of the free nodes: "big"
+    /// (⌊1,023 × 1 ÷ 8⌋ = 127 against ⌊1,023 × 1 ÷ 1⌋ = 1,023), keeping "small"'s only node free.
+    /// Without the tie-break the flow takes "small" (the first arc of equal cost).
+    /// </summary>
+    [Fact]
+    public void Among_arcs_of_equal_cost_the_flow_takes_the_pool_where_the_job_uses_the_smaller_share()
+    {
+        var snapshot = Snapshot(1, [CpuPool("small", "s0", cores: 64, nodes: 1), CpuPool("big", "s0", cores: 64, nodes: 8)]);
+        PendingJob[] pending = [Job("one", cores: 32, Hour)];
+
+        var result = BatchRound.Plan(snapshot, pending, Now, SchedulingPolicy.NetworkAware, new BatchOptions(TimeSpan.FromSeconds(1), BatchFormulation.MinCostFlow));
+
+        Assert.Equal([("one", "big", Now)], Placements(result.BatchPlan!));
+        Assert.Equal(7_200, result.BatchObjective);
+    }
+
+    /// <summary>
+    /// <see cref="BatchFormulation.Auto"/> (the default) runs CP-SAT on an instance of at most
+    /// <see cref="BatchOptions.CpSatMaxArcs"/> arcs and the min-cost flow alone above that; the status says which.
+    /// </summary>
+    [Fact]
+    public void Auto_runs_CP_SAT_only_up_to_its_arc_limit()
+    {
+        var world = Random(7, pools: 20, nodesPerPool: 16, jobs: 150);
+
+        var small = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware);
+        var large = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware,
+            BatchOptions.Default with { CpSatMaxArcs = small.Arcs - 1 });
+
+        Assert.Equal(BatchFormulation.Auto, BatchOptions.Default.Formulation);
+        Assert.InRange(small.Arcs, 1, BatchOptions.DefaultCpSatMaxArcs);
+        Assert.StartsWith("CP-SAT ", small.SolverStatus, StringComparison.Ordinal);
+        Assert.StartsWith("min-cost flow ", large.SolverStatus, StringComparison.Ordinal);
+        Assert.Contains($"CP-SAT not run ({small.Arcs} arcs > {small.Arcs - 1})", large.SolverStatus, StringComparison.Ordinal);
+        Assert.Equal(small.Arcs, large.Arcs);
+    }
+
     [Fact]
     public void A_zero_time_limit_gives_the_greedy_plan_and_says_so()
     {
@@ -140,11 +207,13 @@ public sealed class BatchRoundTests
         Assert.True(improved > 0, "no random world gave the solver anything to improve");
     }
 
-    [Fact]
-    public void Same_inputs_give_the_same_assignment()
+    [Theory]
+    [InlineData(BatchOptions.DefaultCpSatMaxArcs)] // Auto runs CP-SAT on this instance
+    [InlineData(0)] // Auto takes the min-cost flow's assignment
+    public void Same_inputs_give_the_same_assignment(int cpSatMaxArcs)
     {
         var world = Random(7, pools: 20, nodesPerPool: 16, jobs: 150);
-        var options = new BatchOptions(TimeSpan.FromSeconds(0.3));
+        var options = new BatchOptions(TimeSpan.FromSeconds(0.3), CpSatMaxArcs: cpSatMaxArcs);
 
         var first = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware, options);
         var second = BatchRound.Plan(world.Snapshot, world.Pending, world.Now, SchedulingPolicy.NetworkAware, options);
