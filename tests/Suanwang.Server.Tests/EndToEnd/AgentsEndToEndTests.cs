@@ -98,6 +98,12 @@ public sealed class AgentsEndToEndTests : IAsyncDisposable
         Assert.Equal("lab-a/box", done.GetProperty("placement").GetProperty("pool").GetString());
         var events = await (await tenant.GetAsync($"/v1/jobs/{id}/events")).Content.ReadAsStringAsync();
         Assert.Contains("healed", events, StringComparison.Ordinal);
+        // The heal is in the signed ledger too, with why.
+        await UntilAsync(async () =>
+        {
+            var ledger = await (await tenant.GetAsync("/v1/ledger/entries?limit=1000")).Content.ReadAsStringAsync();
+            return ledger.Contains("\"heal\"", StringComparison.Ordinal) && ledger.Contains(id, StringComparison.Ordinal) && ledger.Contains("lab-b", StringComparison.Ordinal);
+        }, () => "no heal entry in the ledger");
         var result = await File.ReadAllTextAsync(Path.Combine(survivor, "data", "demo", $"{id}-out-0", "result.txt"));
         Assert.StartsWith("resumed-from ", result, StringComparison.Ordinal);
         Assert.InRange(int.Parse(result["resumed-from ".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture), 1, 8); // not from 0
