@@ -64,7 +64,8 @@ internal static class AgentCommand
             Uri? advertised = null;
             if (parse.GetValue(dataUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out advertised) || advertised.Scheme is not ("http" or "https")))
                 return console.InvalidInput($"--data-url '{url}': an absolute http:// address other agents can reach");
-            using var staging = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // a transfer may take hours; the fetcher resumes broken ones
+            // A transfer may take hours (no overall timeout; the fetcher resumes broken ones), but a source that does not answer is given up on.
+            using var staging = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = Timeout.InfiniteTimeSpan };
             if (parse.GetValue(poll) is not (>= 0.1 and <= 20))
                 return console.InvalidInput("--poll must be between 0.1 and 20 seconds (the server marks a pool down after 30 s without a pull)");
             AgentOptions options = new()
