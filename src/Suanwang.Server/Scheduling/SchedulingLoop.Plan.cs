@@ -7,12 +7,27 @@ namespace Suanwang.Server.Scheduling;
 
 public sealed partial class SchedulingLoop
 {
+    /// <summary>
+    /// Sites with a pool that real machines run (an agent, a Slurm or Kubernetes cluster): a job without a command is
+    /// simulated work that only the simulated provider can run, so it must not be placed there.
+    /// </summary>
+    private EquatableArray<string> RealSites() =>
+        [.. _world.Topology.Sites.Where(site => site.Pools.Any(pool => pool.Access != AccessMode.Simulated
+                || _providers.For(pool.Id) is { } adapter && adapter is not Suanwang.Providers.Adapters.SimulatedProvider))
+            .Select(site => site.Id).Order(StringComparer.Ordinal)];
+
+    // The job's own exclusions plus the sites of real machines (its explanation then shows those sites as excluded).
+    private static JobDemand OnlySimulated(JobDemand demand, EquatableArray<string> realSites) =>
+        realSites.IsEmpty ? demand
+            : demand with { Placement = demand.Placement with { Avoid = [.. demand.Placement.Avoid.Union(realSites, StringComparer.Ordinal)] } };
+
     /// <summary>Plans the pending jobs on a snapshot of the world plus what <paramref name="holding"/> holds, and adds the resulting changes.</summary>
     private void PlanAndDecide(List<ActiveJob> holding, List<JobRecord> pendingJobs, IReadOnlyList<string> downSites, DateTimeOffset now,
         List<Change> changes, Tally tally)
     {
         var byId = new Dictionary<string, (JobRecord Job, JobDemand Demand)>(StringComparer.Ordinal);
         var queue = new List<PendingJob>(pendingJobs.Count);
+        EquatableArray<string>? realSites = null;
         foreach (var job in pendingJobs)
         {
             var (demand, error) = Demand(job);
@@ -22,7 +37,7 @@ public sealed partial class SchedulingLoop
                 continue;
             }
             byId[job.Id] = (job, demand);
-            queue.Add(new PendingJob(job.Id, job.Tenant, demand, job.SubmittedAt));
+            queue.Add(new PendingJob(job.Id, job.Tenant, demand.Run is null ? OnlySimulated(demand, realSites ??= RealSites()) : demand, job.SubmittedAt));
         }
         foreach (var gone in _demands.Keys.Where(id => !byId.ContainsKey(id)).ToArray())
             _demands.Remove(gone);

@@ -24,6 +24,28 @@ public sealed class AgentsApiTests
     private static readonly string SgJob = JsonJob("in-sg").Replace("\"duration\":\"30m\"", "\"duration\":\"30m\",\"jurisdictions\":[\"SG\"],\"run\":{\"command\":\"echo hi\"}", StringComparison.Ordinal);
 
     [Fact]
+    public async Task A_job_without_a_command_is_never_placed_on_a_pool_that_real_machines_run()
+    {
+        await using var api = await TestApi.StartAsync(schedule: true);
+        var loop = api.Services.GetRequiredService<SchedulingLoop>();
+        var agent = await api.ClientAsync(Role.Provider, "p-new");
+        var tenant = await api.ClientAsync(Role.Tenant, "acme");
+        Assert.Equal(HttpStatusCode.Created, (await agent.PutAsync("/v1/sites/sg-edge", Json(Site))).StatusCode);
+        await agent.PostAsync("/v1/agents/pull/sg-edge/cpu", null); // the agent attaches the pool
+        // Simulated work (no run) whose only allowed site is run by an agent: it waits instead of failing at the agent.
+        var simulated = JsonJob("no-command").Replace("\"duration\":\"30m\"", "\"duration\":\"30m\",\"jurisdictions\":[\"SG\"]", StringComparison.Ordinal);
+        var id = (await Body(await tenant.PostAsync("/v1/jobs", Json(simulated)))).GetProperty("id").GetString()!;
+        var real = (await Body(await tenant.PostAsync("/v1/jobs", Json(SgJob)))).GetProperty("id").GetString()!;
+        await loop.RunCycleAsync(default);
+
+        var waiting = await Body(await tenant.GetAsync($"/v1/jobs/{id}"));
+        Assert.NotEqual("placed", waiting.GetProperty("state").GetString());
+        Assert.NotEqual("failed", waiting.GetProperty("state").GetString());
+        Assert.StartsWith("unschedulable", waiting.GetProperty("reason").GetString(), StringComparison.Ordinal); // sg-edge/cpu, the only SG pool, is excluded
+        Assert.Equal("placed", (await Body(await tenant.GetAsync($"/v1/jobs/{real}"))).GetProperty("state").GetString()); // the same pool takes real work
+    }
+
+    [Fact]
     public async Task A_job_runs_through_an_agent_that_pulls_and_reports()
     {
         await using var api = await TestApi.StartAsync(schedule: true);
