@@ -15,7 +15,7 @@ namespace Suanwang.Server.Tests.Agent;
 /// own restart without running a task twice, and runs nothing that was not assigned to it. Waits are on conditions
 /// with a timeout, not on sleeps.
 /// </summary>
-public sealed class AgentProcessTests : IAsyncDisposable
+public sealed class AgentProcessTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"suanwang-agent-e2e-{Guid.NewGuid():N}");
@@ -189,7 +189,10 @@ public sealed class AgentProcessTests : IAsyncDisposable
         _agents.Clear();
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes test classes through IAsyncLifetime, not IAsyncDisposable.
+    public async Task DisposeAsync()
     {
         await StopAgentsAsync();
         try

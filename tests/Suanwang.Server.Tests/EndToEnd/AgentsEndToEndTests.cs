@@ -14,7 +14,7 @@ namespace Suanwang.Server.Tests.EndToEnd;
 /// fetched back with their checksums; and an agent killed mid-job, whose work finishes on the other agent.
 /// Waits are on conditions with a deadline (real processes), never on a fixed sleep.
 /// </summary>
-public sealed class AgentsEndToEndTests : IAsyncDisposable
+public sealed class AgentsEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"suanwang-e2e-{Guid.NewGuid():N}");
@@ -109,7 +109,10 @@ public sealed class AgentsEndToEndTests : IAsyncDisposable
         Assert.InRange(int.Parse(result["resumed-from ".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture), 1, 8); // not from 0
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 disposes test classes through IAsyncLifetime (not IAsyncDisposable): without this the child processes outlive the run.
+    public async Task DisposeAsync()
     {
         for (var i = _processes.Count - 1; i >= 0; i--)
             await _processes[i].DisposeAsync();
