@@ -18,6 +18,11 @@ internal sealed class ArcTimeline
     private long[] _usage;
     private int _count;
 
+    // An upper bound of every usage on the timeline: raised when a step grows, never lowered when one
+    // shrinks (so a release keeps it safe, only looser). A search whose limit is at least this bound
+    // fits at once without looking at the steps.
+    private long _peak;
+
     public ArcTimeline(object owner)
     {
         Owner = owner;
@@ -35,6 +40,7 @@ internal sealed class ArcTimeline
         Array.Copy(source._times, _times, source._count);
         Array.Copy(source._usage, _usage, source._count);
         _count = source._count;
+        _peak = source._peak;
     }
 
     /// <summary>The calendar allowed to change this timeline in place; others copy it first.</summary>
@@ -60,7 +66,10 @@ internal sealed class ArcTimeline
         var first = EnsureBreakpoint(start);
         var last = EnsureBreakpoint(end);
         for (var i = first; i < last; i++)
+        {
             _usage[i] += delta;
+            _peak = Math.Max(_peak, _usage[i]);
+        }
         // Only the two ends can have become equal to their left neighbours; remove the right one first.
         RemoveIfRedundant(last);
         RemoveIfRedundant(first);
@@ -74,6 +83,8 @@ internal sealed class ArcTimeline
     /// </summary>
     public long EarliestFit(long from, long duration, long limit)
     {
+        if (_peak <= limit)
+            return from;
         var t = from;
         while (true)
         {
@@ -101,13 +112,13 @@ internal sealed class ArcTimeline
     /// <summary>Index of the last breakpoint ≤ time, or −1.</summary>
     private int LastAtOrBefore(long time)
     {
-        var index = Array.BinarySearch(_times, 0, _count, time);
+        var index = _times.AsSpan(0, _count).BinarySearch(time);
         return index >= 0 ? index : ~index - 1;
     }
 
     private int EnsureBreakpoint(long time)
     {
-        var index = Array.BinarySearch(_times, 0, _count, time);
+        var index = _times.AsSpan(0, _count).BinarySearch(time);
         if (index >= 0)
             return index;
         index = ~index;

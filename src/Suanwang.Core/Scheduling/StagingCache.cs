@@ -134,12 +134,16 @@ internal sealed class StagingCache
         var options = entry.Routes.Options;
         for (var i = 0; i < options.Length; i++)
         {
-            if (options[i].Path is not null && Stale(options[i], entry.Starts[i], entry.StartedAt[i]))
+            if (options[i].Path is null)
+                continue;
+            if (Stale(options[i], entry.Starts[i], entry.StartedAt[i]))
             {
                 entry.Starts[i] = _calendar.EarliestStart(options[i].Arcs, options[i].Bandwidth, options[i].Duration, _now);
-                entry.StartedAt[i] = _stamp;
                 entry.Dirty = true;
             }
+            // Fresh or found still right, the start is the earliest as of now: later checks need only look at
+            // reservations logged after this stamp, not again at every one since the start was computed.
+            entry.StartedAt[i] = _stamp;
         }
         if (entry.Dirty)
         {
