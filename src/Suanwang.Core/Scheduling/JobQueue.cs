@@ -47,7 +47,7 @@ internal static class JobQueue
         for (var i = 1; i < pending.Count; i++)
         {
             var (before, job) = (pending[i - 1], pending[i]);
-            var byTime = before.SubmittedAt.CompareTo(job.SubmittedAt);
+            var byTime = before.SubmittedAt.UtcTicks.CompareTo(job.SubmittedAt.UtcTicks); // DateTimeOffset compares the UTC instants
             if (byTime > 0 || (byTime == 0 && string.CompareOrdinal(before.Id, job.Id) > 0))
                 return false;
         }

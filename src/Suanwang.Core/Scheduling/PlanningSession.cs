@@ -26,6 +26,14 @@ public sealed class PlanningSession
     private readonly Dictionary<string, IdMark> _ids = new(StringComparer.Ordinal);
     private readonly List<HeldJob> _held = [];
     private ArcTimeline?[] _profiles = [];
+    // The jobs of the last call and of this one, in the order they had their turn, with their slots: a job found
+    // where the last call had it (the usual case: the queue keeps its order, loses a few jobs and gains a few
+    // at the end) needs no lookup; after a lookup the walk continues behind that job's last position.
+    private (PendingJob Job, JobSlot Slot)[] _last = [];
+    private (PendingJob Job, JobSlot Slot)[] _this = [];
+    private int _lastCount;
+    private int _thisCount;
+    private int _cursor;
     private int _call;
     private readonly int _minimumSweep;
     private int _sweepAt;
@@ -48,6 +56,8 @@ public sealed class PlanningSession
         _busy = true;
         _call++;
         _held.Clear();
+        (_last, _this) = (_this, _last);
+        (_lastCount, _thisCount, _cursor) = (_thisCount, 0, 0);
         if (_profiles.Length != pools)
             _profiles = new ArcTimeline?[pools];
         if (_slots.Count > _sweepAt)
@@ -64,12 +74,26 @@ public sealed class PlanningSession
     /// </summary>
     internal JobSlot? Enter(PendingJob job)
     {
-        if (!_slots.TryGetValue(job, out var slot))
+        JobSlot? slot;
+        if (_cursor < _lastCount && ReferenceEquals(_last[_cursor].Job, job))
+        {
+            slot = _last[_cursor++].Slot;
+        }
+        else if (_slots.TryGetValue(job, out slot))
+        {
+            if (slot.Seen == _call - 1)
+                _cursor = slot.Position + 1;
+        }
+        else
         {
             if (!_ids.TryGetValue(job.Id, out var mark))
                 _ids[job.Id] = mark = new IdMark();
             _slots[job] = slot = new JobSlot(mark);
         }
+        if (_thisCount == _this.Length)
+            Array.Resize(ref _this, Math.Max(16, 2 * _thisCount));
+        slot.Position = _thisCount;
+        _this[_thisCount++] = (job, slot);
         slot.Seen = _call;
         if (slot.Id.Call == _call)
             return null;
@@ -115,6 +139,9 @@ public sealed class PlanningSession
 
         /// <summary>The last call the job was passed in.</summary>
         public int Seen;
+
+        /// <summary>Its turn in that call (among the jobs that had one).</summary>
+        public int Position;
 
         private SchedulingMemo? _factsMemo;
         private HoldFacts? _facts;
