@@ -50,6 +50,20 @@ internal sealed class ArcTimeline
 
     public ArcTimeline CopyFor(object owner) => new(owner, this);
 
+    /// <summary>Makes this timeline equal to <paramref name="source"/>, reusing its arrays when they are long enough (with room for one change).</summary>
+    public void CopyFrom(ArcTimeline source)
+    {
+        if (_times.Length < source._count + 2)
+        {
+            var length = Math.Max(8, source._count + 4);
+            _times = new long[length];
+            _usage = new long[length];
+        }
+        Array.Copy(source._times, _times, source._count);
+        Array.Copy(source._usage, _usage, source._count);
+        _count = source._count;
+    }
+
     /// <summary>The largest usage at any instant of [start, end).</summary>
     public long MaxUsage(long start, long end)
     {
@@ -100,6 +114,25 @@ internal sealed class ArcTimeline
                 return t;
             t = _times[lastBad + 1];
         }
+    }
+
+    /// <summary>
+    /// True when the usage is ≤ <paramref name="limit"/> throughout [<paramref name="from"/>, from +
+    /// <paramref name="duration"/>): exactly when <see cref="EarliestFit"/> from <paramref name="from"/> would
+    /// return <paramref name="from"/>, answered in one pass that stops at the first step above the limit.
+    /// </summary>
+    public bool FitsAt(long from, long duration, long limit)
+    {
+        var end = from > long.MaxValue - duration ? long.MaxValue : from + duration;
+        var i = LastAtOrBefore(from);
+        if (i >= 0 && _usage[i] > limit)
+            return false;
+        for (var j = i + 1; j < _count && _times[j] < end; j++)
+        {
+            if (_usage[j] > limit)
+                return false;
+        }
+        return true;
     }
 
     /// <summary>The first breakpoint strictly after <paramref name="time"/>, or <see cref="long.MaxValue"/> when the usage never changes again.</summary>

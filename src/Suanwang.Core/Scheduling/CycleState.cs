@@ -18,15 +18,18 @@ internal sealed class CycleState
     private List<(string Tenant, PoolFacts Pool, int Nodes)>? _usageChanges;
 
     private readonly bool _fairShare;
+    private readonly PlanningSession? _session;
 
     /// <param name="snapshot">The snapshot planned on.</param>
     /// <param name="now">The cycle's time.</param>
     /// <param name="fairShare">False when nothing will ask for a dominant share (an FCFS cycle): usage is then not even noted.</param>
-    public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now, bool fairShare = true)
+    /// <param name="session">A planning session whose arrays the cycle's profile copies reuse, or null for new ones.</param>
+    public CycleState(SchedulingSnapshot snapshot, DateTimeOffset now, bool fairShare = true, PlanningSession? session = null)
     {
         _snapshot = snapshot;
         _now = now;
         _fairShare = fairShare;
+        _session = session;
         _profiles = new ArcTimeline?[snapshot.Pools.Length];
     }
 
@@ -54,7 +57,7 @@ internal sealed class CycleState
     /// <summary>Reserves nodes of a pool over [start, end) in this cycle's copy.</summary>
     public void ReserveNodes(int pool, DateTimeOffset start, DateTimeOffset end, int nodes)
     {
-        var profile = _profiles[pool] ??= _snapshot.NodeProfile(pool).CopyFor(this);
+        var profile = _profiles[pool] ??= WorkingCopy(pool);
         profile.Add(start.UtcTicks, end.UtcTicks, nodes);
     }
 
@@ -66,9 +69,13 @@ internal sealed class CycleState
     {
         if (end <= start)
             return;
-        var profile = _profiles[pool] ??= _snapshot.NodeProfile(pool).CopyFor(this);
+        var profile = _profiles[pool] ??= WorkingCopy(pool);
         profile.Add(start.UtcTicks, end.UtcTicks, -nodes);
     }
+
+    /// <summary>The cycle's own copy of a pool's profile, made on its first change.</summary>
+    private ArcTimeline WorkingCopy(int pool) =>
+        _session?.ProfileCopy(pool, _snapshot.NodeProfile(pool), _session) ?? _snapshot.NodeProfile(pool).CopyFor(this);
 
     /// <summary>Stops counting nodes of a pool as held by a tenant (a stopped or moved running allocation).</summary>
     public void RemoveUsage(string tenant, PoolFacts pool, int nodes) => ChangeUsage(tenant, pool, -nodes);

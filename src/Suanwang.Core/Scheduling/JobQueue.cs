@@ -8,13 +8,17 @@ namespace Suanwang.Core.Scheduling;
 /// </summary>
 internal static class JobQueue
 {
-    public static IEnumerable<PendingJob> Order(IReadOnlyList<PendingJob> pending, QueueOrder order, CycleState state)
+    /// <param name="pending">The pending jobs.</param>
+    /// <param name="order">The policy's order.</param>
+    /// <param name="state">The cycle's state (fair share).</param>
+    /// <param name="inFcfsOrder">False when the caller knows the list is not in FCFS order (it checked); null to check here.</param>
+    public static IEnumerable<PendingJob> Order(IReadOnlyList<PendingJob> pending, QueueOrder order, CycleState state, bool? inFcfsOrder = null)
     {
         if (order == QueueOrder.FirstComeFirstServed)
         {
             // A shell that keeps its queue in arrival order hands it over sorted already: then (the sort being
             // stable) the order is the list's own, and checking costs one pass instead of a sort per cycle.
-            IEnumerable<PendingJob> ordered = InFcfsOrder(pending) ? pending : pending.OrderBy(j => j.SubmittedAt).ThenBy(j => j.Id, StringComparer.Ordinal);
+            IEnumerable<PendingJob> ordered = inFcfsOrder ?? InFcfsOrder(pending) ? pending : pending.OrderBy(j => j.SubmittedAt).ThenBy(j => j.Id, StringComparer.Ordinal);
             foreach (var job in ordered)
                 yield return job;
             yield break;
@@ -43,7 +47,7 @@ internal static class JobQueue
         for (var i = 1; i < pending.Count; i++)
         {
             var (before, job) = (pending[i - 1], pending[i]);
-            var byTime = before.SubmittedAt.CompareTo(job.SubmittedAt);
+            var byTime = before.SubmittedAt.UtcTicks.CompareTo(job.SubmittedAt.UtcTicks); // DateTimeOffset compares the UTC instants
             if (byTime > 0 || (byTime == 0 && string.CompareOrdinal(before.Id, job.Id) > 0))
                 return false;
         }

@@ -51,8 +51,11 @@ internal sealed class Preemptor(SchedulingSnapshot snapshot, DateTimeOffset now,
     }
 
     /// <summary>False when preemption cannot help this job at all: preemption is off, nothing running is preemptible, or the job has the lowest priority.</summary>
-    public bool MightPreempt(PendingJob job) =>
-        policy.PreemptionMaxWasteFraction >= 0 && running.AnyPreemptible && job.Demand.Priority != JobPriority.Low;
+    public bool MightPreempt(PendingJob job) => MightPreempt(policy, snapshot, job);
+
+    /// <summary>The same question without a preemptor (a cycle that never preempts never makes one).</summary>
+    public static bool MightPreempt(SchedulingPolicy policy, SchedulingSnapshot snapshot, PendingJob job) =>
+        policy.PreemptionMaxWasteFraction >= 0 && snapshot.AnyPreemptible && job.Demand.Priority != JobPriority.Low;
 
     /// <summary>
     /// Whether any of <paramref name="pools"/> runs work the job could preempt (active, started, preemptible,

@@ -3,12 +3,12 @@ using Suanwang.Core.Model;
 
 namespace Suanwang.Core.Scheduling;
 
-/// <summary>A pending job that <see cref="Scheduler.PlanChanges"/> proved waits, without deciding it in full.</summary>
+/// <summary>A pending job that <see cref="Scheduler.PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/> proved waits, without deciding it in full.</summary>
 /// <param name="PendingIndex">Its position in the pending list given.</param>
 /// <param name="Reason">The reason <see cref="Scheduler.Plan(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/> gives its waiting decision.</param>
 public readonly record struct HeldJob(int PendingIndex, string Reason);
 
-/// <summary>The result of <see cref="Scheduler.PlanChanges"/>.</summary>
+/// <summary>The result of <see cref="Scheduler.PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>.</summary>
 /// <param name="Plan">The plan of every pending job except the held ones, exactly as <see cref="Scheduler.Plan(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/> gives it with them left out of its decisions.</param>
 /// <param name="Held">The jobs that wait behind a held queue head, in queue order.</param>
 public sealed record FocusedPlan(Plan Plan, ImmutableArray<HeldJob> Held);
@@ -35,23 +35,43 @@ public static partial class Scheduler
     public static FocusedPlan PlanChanges(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy)
     {
         var held = new List<HeldJob>();
-        var plan = Run(snapshot, pending, now, policy, [], null, held);
+        var plan = Run(snapshot, pending, now, policy, [], null, held, session: null);
         return new FocusedPlan(plan, [.. held]);
     }
 
-    /// <summary>Where each job the queue yields sits in the pending list: its turn, when the list is in queue order already.</summary>
-    private sealed class PendingPositions(IReadOnlyList<PendingJob> pending, QueueOrder order)
+    /// <summary>
+    /// <see cref="PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/> with a
+    /// session kept between calls: the same focused plan, with less work per call (see <see cref="PlanningSession"/>).
+    /// </summary>
+    /// <param name="snapshot">The state planned on.</param>
+    /// <param name="pending">The pending jobs.</param>
+    /// <param name="now">The cycle's time.</param>
+    /// <param name="policy">The policy.</param>
+    /// <param name="session">The caller's session (one call at a time).</param>
+    public static FocusedPlan PlanChanges(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
+        PlanningSession session)
     {
-        private readonly bool _inOrder = order == QueueOrder.FirstComeFirstServed && JobQueue.InFcfsOrder(pending);
-        private Dictionary<PendingJob, int>? _byJob;
-        private int _turn;
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(session);
+        var held = session.Begin(snapshot.Pools.Length);
+        try
+        {
+            var plan = Run(snapshot, pending, now, policy, [], null, held, session);
+            return new FocusedPlan(plan, [.. held]);
+        }
+        finally
+        {
+            session.End();
+        }
+    }
 
-        public void Advance() => _turn++;
+    /// <summary>Where each job the queue yields sits in the pending list (for a list not in queue order).</summary>
+    private sealed class PendingPositions(IReadOnlyList<PendingJob> pending)
+    {
+        private Dictionary<PendingJob, int>? _byJob;
 
         public int Of(PendingJob job)
         {
-            if (_inOrder)
-                return _turn;
             if (_byJob is null)
             {
                 _byJob = new Dictionary<PendingJob, int>(pending.Count, ReferenceEqualityComparer.Instance);
@@ -76,19 +96,21 @@ public static partial class Scheduler
             _anyHead = true;
         }
 
-        /// <summary>The reason of the waiting decision the job provably gets at its turn without being decided in full, or null (see <see cref="PlanChanges"/>).</summary>
-        public string? HeldBack(PendingJob job)
+        /// <summary>The reason of the waiting decision the job provably gets at its turn without being decided in full, or null (see <see cref="PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>).</summary>
+        /// <param name="job">The job at its turn.</param>
+        /// <param name="slot">Its slot in the caller's planning session, where its hold facts are kept; or null.</param>
+        public string? HeldBack(PendingJob job, PlanningSession.JobSlot? slot = null)
         {
             if (policy is not { Discipline: QueueDiscipline.EasyBackfill, Order: QueueOrder.FirstComeFirstServed, SeesNetwork: false }
                 || !_anyHead || job.Demand is not { Deadline: null, Budget: null, Inputs.IsEmpty: true })
                 return null;
-            var facts = snapshot.Memo.HoldFactsOf(job, _holdFacts ??= Facts);
-            if (facts.Pool < 0 || !_headReserved[facts.Pool] || Preemptor.MightPreempt(job))
+            var facts = slot?.FactsUnder(snapshot.Memo, job, _holdFacts ??= Facts) ?? snapshot.Memo.HoldFactsOf(job, _holdFacts ??= Facts);
+            if (facts.Pool < 0 || !_headReserved[facts.Pool] || Preemptor.MightPreempt(policy, snapshot, job))
                 return null;
-            // The start CandidateEvaluator.Estimate computes for a policy blind to the network (staged now), on the cycle's profile as it is at the job's turn.
+            // The start CandidateEvaluator.Estimate computes for a policy blind to the network (staged now), on the
+            // cycle's profile as it is at the job's turn, is after now exactly when the job does not fit from now.
             var limit = snapshot.Pools[facts.Pool].Pool.NodeCount - facts.Nodes;
-            var start = State.Profile(facts.Pool).EarliestFit(now.UtcTicks, Math.Max(1, facts.RuntimeTicks), limit);
-            return start > now.UtcTicks ? snapshot.Memo.HoldReason(facts.Pool, strict: false) : null;
+            return State.Profile(facts.Pool).FitsAt(now.UtcTicks, Math.Max(1, facts.RuntimeTicks), limit) ? null : snapshot.Memo.HoldReason(facts.Pool, strict: false);
         }
 
         /// <summary>
@@ -121,7 +143,7 @@ public static partial class Scheduler
     }
 }
 
-/// <summary>What <see cref="Scheduler.PlanChanges"/> needs to know to hold a job: its one pool (−1: never held), nodes and run time there.</summary>
+/// <summary>What <see cref="Scheduler.PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/> needs to know to hold a job: its one pool (−1: never held), nodes and run time there.</summary>
 /// <param name="Pool">The one pool passing the job's hard filters, or −1 when the job is never held.</param>
 /// <param name="Nodes">Nodes it takes there.</param>
 /// <param name="RuntimeTicks">Its run time there.</param>

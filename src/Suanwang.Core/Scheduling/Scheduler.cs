@@ -27,25 +27,32 @@ public static partial class Scheduler
     /// <remarks><paramref name="prepared"/> holds, per assigned job, the score scales the batch round worked out on this snapshot (reused, not redone).</remarks>
     internal static Plan Plan(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
         IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared = null) =>
-        Run(snapshot, pending, now, policy, assigned, prepared, held: null);
+        Run(snapshot, pending, now, policy, assigned, prepared, held: null, session: null);
 
-    /// <summary>One cycle; with <paramref name="held"/>, jobs that provably wait behind a queue head are listed there instead of decided (see <see cref="PlanChanges"/>).</summary>
+    /// <summary>
+    /// One cycle; with <paramref name="held"/>, jobs that provably wait behind a queue head are listed there instead of
+    /// decided (see <see cref="PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>);
+    /// with <paramref name="session"/> (no assigned jobs then), duplicate ids are told by the session's slots.
+    /// </summary>
     private static Plan Run(SchedulingSnapshot snapshot, IReadOnlyList<PendingJob> pending, DateTimeOffset now, SchedulingPolicy policy,
-        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared, List<HeldJob>? held)
+        IReadOnlyList<(PendingJob Job, int Pool)> assigned, IReadOnlyDictionary<PendingJob, PreparedJob>? prepared, List<HeldJob>? held,
+        PlanningSession? session)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(policy);
-        var cycle = new Cycle(snapshot, now, policy);
+        var cycle = new Cycle(snapshot, now, policy, session);
         // Migration hook (Migration.cs): running work on down sites is re-placed before any pending job.
         if (!snapshot.DownSites.IsEmpty)
             cycle.Relocator.RelocateFromDownSites();
-        var decisions = ImmutableArray.CreateBuilder<Decision>(pending.Count);
+        // Plan decides every job (room for all); PlanChanges holds most of a long queue (the builder grows when needed).
+        var decisions = ImmutableArray.CreateBuilder<Decision>(held is null ? pending.Count + assigned.Count : Math.Min(pending.Count, 16));
         // One job cannot appear twice: no set for it (the simulator's usual call).
-        var seen = pending.Count + assigned.Count > 1 ? new HashSet<string>(pending.Count, StringComparer.Ordinal) : null;
+        var seen = session is null && pending.Count + assigned.Count > 1 ? new HashSet<string>(pending.Count, StringComparer.Ordinal) : null;
         Decision Take(PendingJob job, int pool) => seen?.Add(job.Id) ?? true
             ? cycle.Decide(job, pool, pool >= 0 ? prepared?.GetValueOrDefault(job) : null)
-            : new Decision(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
+            : Duplicate(job);
+        static Decision Duplicate(PendingJob job) => new(job.Id, DecisionKind.Unschedulable, null, $"job id '{job.Id}' appears twice in the pending set", []);
         foreach (var (job, pool) in assigned)
             decisions.Add(Take(job, pool));
         IReadOnlyList<PendingJob> rest = pending;
@@ -54,32 +61,41 @@ public static partial class Scheduler
             var taken = assigned.Select(a => a.Job).ToHashSet(ReferenceEqualityComparer.Instance);
             rest = [.. pending.Where(j => !taken.Contains(j))];
         }
-        var positions = held is null ? null : new PendingPositions(rest, policy.Order);
-        foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State))
+        // A list in FCFS order already (the simulator's) is taken as it is: the turn is the position.
+        if (policy.Order == QueueOrder.FirstComeFirstServed && JobQueue.InFcfsOrder(rest))
         {
-            if (held is not null && !(seen?.Contains(job.Id) ?? false) && cycle.HeldBack(job) is { } reason)
-            {
-                seen?.Add(job.Id);
-                held.Add(new HeldJob(positions!.Of(job), reason));
-            }
+            for (var turn = 0; turn < rest.Count; turn++)
+                Next(rest[turn], turn);
+        }
+        else
+        {
+            var positions = held is null ? null : new PendingPositions(rest);
+            foreach (var job in JobQueue.Order(rest, policy.Order, cycle.State, inFcfsOrder: false))
+                Next(job, positions?.Of(job) ?? -1);
+        }
+
+        void Next(PendingJob job, int position)
+        {
+            // Not fresh: the id came before, and the job is decided as a duplicate.
+            var slot = session?.Enter(job);
+            var fresh = session is null ? seen?.Add(job.Id) ?? true : slot is not null;
+            if (held is not null && fresh && cycle.HeldBack(job, slot) is { } reason)
+                held.Add(new HeldJob(position, reason));
             else
-            {
-                decisions.Add(Take(job, -1));
-            }
-            positions?.Advance();
+                decisions.Add(fresh ? cycle.Decide(job) : Duplicate(job));
         }
         // Migration hook (Migration.cs): better placements for checkpointable running work, on the capacity left over.
         // (Only checkpointable work with a checkpoint can move; without any, the relocator is not even made.)
         if (snapshot.AnyMovable)
             cycle.Relocator.MigrateToBetterPlacements();
-        return new Plan(policy.Name, snapshot.Version, now, decisions.ToImmutable())
+        return new Plan(policy.Name, snapshot.Version, now, decisions.Count == decisions.Capacity ? decisions.MoveToImmutable() : decisions.ToImmutable())
         {
             Preemptions = cycle.HasPreemptor ? cycle.Preemptor.Preemptions : [],
             Relocations = cycle.HasRelocator ? cycle.Relocator.Relocations : [],
         };
     }
 
-    internal sealed partial class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy)
+    internal sealed partial class Cycle(SchedulingSnapshot snapshot, DateTimeOffset now, SchedulingPolicy policy, PlanningSession? session = null)
     {
         private readonly StagingPlanner _staging = new(snapshot);
         private readonly bool[] _headReserved = new bool[snapshot.Pools.Length];
@@ -92,7 +108,7 @@ public static partial class Scheduler
         private int[]? _strictOpen;
         private ScoreScales _scales; // the current multi-part job's score scales (Scheduler.Parts.cs)
 
-        public CycleState State { get; } = new(snapshot, now, fairShare: policy.Order != QueueOrder.FirstComeFirstServed);
+        public CycleState State { get; } = new(snapshot, now, fairShare: policy.Order != QueueOrder.FirstComeFirstServed, session);
 
         /// <summary>
         /// Estimate every pool that passes the hard filters for gangs, splittable arrays and jobs that may
@@ -165,7 +181,7 @@ public static partial class Scheduler
             // lower-priority preemptible work within the waste bound, if the queue discipline lets it start then.
             // Only then are the pools the bounded search skipped estimated too (the winner does not change).
             string? preempted = null;
-            if (!outcome.Assigned && chosen.Start > chosen.StagedAt && Preemptor.MightPreempt(job) && (EstimateEveryPool || Preemptor.AnyVictimOn(job, Search.Open)))
+            if (!outcome.Assigned && chosen.Start > chosen.StagedAt && Preemptor.MightPreempt(policy, snapshot, job) && (EstimateEveryPool || Preemptor.AnyVictimOn(job, Search.Open)))
             {
                 var all = new List<Estimate>();
                 Array.Clear(candidates); // the search fills only entries still empty

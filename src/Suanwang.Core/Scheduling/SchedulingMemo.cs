@@ -127,7 +127,7 @@ internal sealed class SchedulingMemo
     }
 
     /// <summary>
-    /// What decides whether a pending job can be held behind a queue head (<see cref="Scheduler.PlanChanges"/>),
+    /// What decides whether a pending job can be held behind a queue head (<see cref="Scheduler.PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>),
     /// worked out once per job object by <paramref name="make"/>: it depends on the job and the world with
     /// these sites down, never on allocations, reservations or time.
     /// </summary>

@@ -47,6 +47,10 @@ public sealed class SimulationRun
     private Action<double>? _progress;
     private int _arrived;
     private readonly Stopwatch _schedulerTime = new();
+    private readonly PlanningSession _session = new(); // the scheduler's working memory between this run's calls
+    private readonly List<PendingJob> _pendingJobs = []; // the pending list handed to the scheduler, refilled at each call
+    private readonly List<RunningAllocation> _allocations = []; // what holds nodes, refilled at each call (the snapshot copies it)
+    private readonly Predicate<int> _noLongerPending;
 
     private SimulationRun(SimulationInput input, SchedulingPolicy policy)
     {
@@ -71,6 +75,7 @@ public sealed class SimulationRun
             _poolIndex[pools[p].Id] = p;
             _poolNodes[p] = pools[p].NodeCount;
         }
+        _noLongerPending = i => _jobs[i].Phase != JobPhase.Pending;
         _calendar = new ReservationCalendar(input.Topology.Network);
         _transfers = new Transfers(input.Topology.Network, _calendar);
     }
@@ -162,13 +167,14 @@ public sealed class SimulationRun
             return;
         // Later states of one world: the snapshot shares pool facts, paths and the scheduler's memo with the last one.
         var snapshot = _world = (_world ?? new SchedulingSnapshot(_input.Topology, _input.Catalog, _input.Datasets, [])).Next(Allocations(now), _calendar, _downSites, ++_version);
-        var pending = new PendingJob[_pending.Count];
-        for (var i = 0; i < pending.Length; i++)
-            pending[i] = _jobs[_pending[i]].Pending;
+        var pending = _pendingJobs;
+        pending.Clear();
+        foreach (var index in _pending)
+            pending.Add(_jobs[index].Pending);
         _schedulerTime.Start();
         // The plan Scheduler.Plan makes, except that jobs provably waiting behind an EASY queue's head come as
         // held, with their waiting reason, instead of estimated and explained (the run reads no explanation).
-        var (plan, held) = Scheduler.PlanChanges(snapshot, pending, new DateTimeOffset(now, TimeSpan.Zero), _policy);
+        var (plan, held) = Scheduler.PlanChanges(snapshot, pending, new DateTimeOffset(now, TimeSpan.Zero), _policy, _session);
         _schedulerTime.Stop();
         _schedulerCalls++;
         _decisions += plan.Decisions.Length + held.Length;
@@ -184,7 +190,7 @@ public sealed class SimulationRun
             for (; skip < held.Length && held[skip].PendingIndex == turn; skip++)
                 turn++;
             JobRecord job;
-            if (turn < pending.Length && ReferenceEquals(pending[turn].Id, decision.JobId))
+            if (turn < pending.Count && ReferenceEquals(pending[turn].Id, decision.JobId))
                 job = _jobs[_pending[turn++]];
             else
                 job = _jobs[_jobIndex[decision.JobId]];
@@ -206,7 +212,7 @@ public sealed class SimulationRun
         }
         if (outage is not null)
             FailTheImpossible(outage, snapshot, now);
-        _pending.RemoveAll(i => _jobs[i].Phase != JobPhase.Pending);
+        _pending.RemoveAll(_noLongerPending);
         if (next != long.MaxValue)
             Wake(next);
         else if (_pending.Count > 0 && _input.RoundInterval is { } round && _events.Count > 0)
@@ -247,9 +253,13 @@ public sealed class SimulationRun
     /// </summary>
     private List<RunningAllocation> Allocations(long now)
     {
-        var allocations = new List<RunningAllocation>(_active.Count);
+        var allocations = _allocations;
+        allocations.Clear();
         foreach (var index in _active)
-            allocations.AddRange(Holds(_jobs[index], now));
+        {
+            foreach (var hold in Holds(_jobs[index], now))
+                allocations.Add(hold);
+        }
         return allocations;
     }
 

@@ -10,7 +10,7 @@ using static Suanwang.Core.Tests.Scheduling.PlanChecks;
 namespace Suanwang.Core.Tests.Scheduling;
 
 /// <summary>
-/// <see cref="Scheduler.PlanChanges"/>: the plan of <see cref="Scheduler.Plan(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>
+/// <see cref="Scheduler.PlanChanges(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>: the plan of <see cref="Scheduler.Plan(SchedulingSnapshot, IReadOnlyList{PendingJob}, DateTimeOffset, SchedulingPolicy)"/>
 /// with the jobs that provably wait behind an EASY queue head listed as held instead of decided.
 /// </summary>
 public class PlanChangesTests
@@ -96,6 +96,44 @@ public class PlanChangesTests
         var snapshot = world.Build().Snapshot;
         foreach (var policy in new[] { SchedulingPolicy.FcfsEasy, SchedulingPolicy.Fcfs, SchedulingPolicy.NetworkAware })
             AssertSameAsPlan(snapshot, world.Pending, policy);
+    }
+
+    /// <summary>
+    /// A planning session kept over a chain of calls (the simulator's use) changes nothing: each call's focused
+    /// plan equals the one made without a session — with jobs coming and going, a job passed twice, another
+    /// object with a taken id, a list out of order, and snapshots of later states (Next) in between.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public void A_session_gives_the_plans_made_without_one(int seed)
+    {
+        var random = new Random(seed);
+        var nodes = 1 + random.Next(16);
+        var jobs = Enumerable.Range(0, 30).Select(j => Job($"j{j:00}", 1 + random.Next(nodes + 1), TimeSpan.FromMinutes(1 + random.Next(300)), -60 + j,
+            random.Next(10) == 0 ? Now.AddMinutes(random.Next(30, 600)) : null)).ToArray();
+        PlanningSession[] sessions = [new(), new(minimumSweep: 4)]; // the second forgets jobs between calls (sweeps)
+        var snapshot = OnePool(nodes, []);
+        for (var call = 0; call < 12; call++)
+        {
+            var running = Enumerable.Range(0, random.Next(5)).Select(k => Running($"r{call}-{k}", 1 + random.Next(nodes), TimeSpan.FromMinutes(random.Next(1, 240)))).ToList();
+            snapshot = snapshot.Next(running, version: call);
+            var pending = jobs.Where(_ => random.Next(3) > 0).ToList();
+            if (pending.Count > 2 && random.Next(4) == 0)
+                pending.Insert(random.Next(pending.Count), pending[random.Next(pending.Count)]); // the same job twice
+            if (pending.Count > 0 && random.Next(4) == 0)
+                pending.Add(pending[0] with { SubmittedAt = Now.AddMinutes(1) }); // another job with a taken id
+            if (random.Next(5) == 0)
+                pending.Reverse();
+            foreach (var policy in new[] { SchedulingPolicy.FcfsEasy, SchedulingPolicy.Fcfs })
+            {
+                var without = Scheduler.PlanChanges(snapshot, pending, Now, policy);
+                foreach (var session in sessions)
+                {
+                    var with = Scheduler.PlanChanges(snapshot, pending, Now, policy, session);
+                    Assert.Equal(Canonical(without.Plan), Canonical(with.Plan));
+                    Assert.Equal(without.Held.ToArray(), with.Held.ToArray());
+                }
+            }
+        }
     }
 
     /// <summary>
