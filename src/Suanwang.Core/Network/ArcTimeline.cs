@@ -62,6 +62,7 @@ internal sealed class ArcTimeline
         Array.Copy(source._times, _times, source._count);
         Array.Copy(source._usage, _usage, source._count);
         _count = source._count;
+        _peak = source._peak; // the reused timeline's own bound may be lower than the source's usages
     }
 
     /// <summary>The largest usage at any instant of [start, end).</summary>
