@@ -33,14 +33,9 @@ internal sealed class ArcTimeline
     private ArcTimeline(object owner, ArcTimeline source)
     {
         Owner = owner;
-        // Room for the two breakpoints one change adds, so that a copy made to be changed is not at once resized.
-        var length = Math.Max(8, source._count + 4);
-        _times = new long[length];
-        _usage = new long[length];
-        Array.Copy(source._times, _times, source._count);
-        Array.Copy(source._usage, _usage, source._count);
-        _count = source._count;
-        _peak = source._peak;
+        _times = [];
+        _usage = [];
+        CopyFrom(source);
     }
 
     /// <summary>The calendar allowed to change this timeline in place; others copy it first.</summary>
@@ -55,6 +50,7 @@ internal sealed class ArcTimeline
     {
         if (_times.Length < source._count + 2)
         {
+            // Room for the two breakpoints one change adds, so that a copy made to be changed is not at once resized.
             var length = Math.Max(8, source._count + 4);
             _times = new long[length];
             _usage = new long[length];

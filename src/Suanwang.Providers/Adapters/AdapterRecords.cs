@@ -98,7 +98,12 @@ public sealed record PoolReport(string PoolId, string SiteId, int TotalNodes, in
 /// <param name="Reachable">Whether the provider answered.</param>
 /// <param name="DownSites">Sites of this provider that cannot run work now, sorted.</param>
 /// <param name="Message">Details, or null.</param>
-public sealed record ProviderHealth(bool Reachable, IReadOnlyList<string> DownSites, string? Message);
+public sealed record ProviderHealth(bool Reachable, IReadOnlyList<string> DownSites, string? Message)
+{
+    /// <summary>The sites none of whose <paramref name="pools"/> is healthy, sorted: the rule every adapter uses for "site down".</summary>
+    public static IReadOnlyList<string> SitesWithoutHealthyPool<T>(IEnumerable<T> pools, Func<T, string> site, Func<T, bool> healthy) =>
+        [.. pools.GroupBy(site, StringComparer.Ordinal).Where(s => !s.Any(healthy)).Select(s => s.Key).Order(StringComparer.Ordinal)];
+}
 
 /// <summary>A slice of a task's output.</summary>
 /// <param name="TaskId">The task.</param>

@@ -194,8 +194,7 @@ public sealed class KubernetesAdapter : IProviderAdapter, IDisposable
         try
         {
             var pools = await DescribeNodePoolsAsync(cancel).ConfigureAwait(false);
-            IReadOnlyList<string> down = [.. pools.GroupBy(p => p.SiteId, StringComparer.Ordinal)
-                .Where(site => !site.Any(p => p.Healthy)).Select(site => site.Key).Order(StringComparer.Ordinal)];
+            var down = ProviderHealth.SitesWithoutHealthyPool(pools, p => p.SiteId, p => p.Healthy);
             var unhealthy = pools.Where(p => !p.Healthy).Select(p => $"pool {p.PoolId} has no Ready schedulable node among {p.Nodes.Count} matching '{p.Selector}'").ToList();
             return new ProviderHealth(true, down, unhealthy.Count == 0 ? null : string.Join("; ", unhealthy));
         }

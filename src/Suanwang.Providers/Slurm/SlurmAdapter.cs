@@ -140,8 +140,7 @@ public sealed class SlurmAdapter : IProviderAdapter, IDisposable
         {
             await _client.PingAsync(cancel).ConfigureAwait(false);
             var partitions = await DescribePartitionsAsync(cancel).ConfigureAwait(false);
-            IReadOnlyList<string> down = [.. partitions.GroupBy(p => p.SiteId, StringComparer.Ordinal)
-                .Where(site => !site.Any(p => p.Healthy)).Select(site => site.Key).Order(StringComparer.Ordinal)];
+            var down = ProviderHealth.SitesWithoutHealthyPool(partitions, p => p.SiteId, p => p.Healthy);
             var unhealthy = partitions.Where(p => !p.Healthy).Select(p => $"partition {p.Partition} is {p.State} with {p.Nodes.Count(n => n.Usable)} usable node(s)").ToList();
             return new ProviderHealth(true, down, unhealthy.Count == 0 ? null : string.Join("; ", unhealthy));
         }
