@@ -95,14 +95,25 @@ internal static class AgentCommand
             };
             options = options with { Stager = new StagingInputStager(staging, options.WorkDirectory) };
             using var agent = new AgentHost(options);
+            // SIGTERM (systemd's stop) stops the agent like Ctrl-C: its tasks are stopped and reported, and it exits 0.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
             try
             {
-                await agent.RunAsync(cancel).ConfigureAwait(false);
+                await agent.RunAsync(stop.Token).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             catch (AgentRejectedException ex)
             {
                 return console.InvalidInput(ex.Message);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return ExitCodes.Ok; // stopped while still registering or starting its data server
             }
         });
         return command;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Suanwang.Providers.Staging;
@@ -77,6 +78,8 @@ public sealed class DatasetServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
+        // The embedding process (the agent) owns Ctrl-C and SIGTERM; the default console lifetime would swallow them.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Services.AddProblemDetails();
         var app = builder.Build();
         Map(app);
@@ -137,4 +140,12 @@ public sealed class DatasetServer
             path is null ? $"no replica of {DatasetPaths.Shown(tenant)}/{DatasetPaths.Shown(dataset)} here" : $"no file '{DatasetPaths.Shown(path)}' in this replica");
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
+}
+
+/// <summary>A host lifetime that leaves process signals to the process that embeds the host.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -70,6 +70,10 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
             var sums = (await File.ReadAllLinesAsync(Path.Combine(outputs, $"sums-{i}.txt"))).Select(l => l.Split("  ")).ToDictionary(p => p[1], p => p[0]);
             Assert.Equal(expected.OrderBy(e => e.Key), sums.OrderBy(e => e.Key));
         }
+
+        // SIGTERM (a service stop) ends an agent cleanly even though it runs its own data server.
+        var agentA = _processes.OfType<AgentProcess>().First();
+        Assert.Equal(0, await agentA.TerminateAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]

@@ -46,6 +46,23 @@ public sealed class AgentProcess : IAsyncDisposable
         return new AgentProcess(Process.Start(start)!);
     }
 
+    /// <summary>Sends SIGTERM (what systemd sends on stop) and waits up to <paramref name="patience"/> for the agent to exit; its exit code, or null if it did not.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan patience)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(patience);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Kills the agent with SIGKILL (its running tasks' process groups are left, as after a power cut they would be gone).</summary>
     public void KillHard()
     {
