@@ -70,12 +70,16 @@ public sealed class DatasetFetcher(HttpClient http)
         var received = new StrongBox<long>();
         // One pacer for the whole dataset: the reservation covers the dataset, not each file. 64 KiB of allowance: one chunk may run ahead.
         var limiter = input.BytesPerSecond > 0 ? new TransferPacer(input.BytesPerSecond, ChunkBytes) : null;
+        var verified = VerifiedFiles.Load(partialDirectory);
         foreach (var file in files)
         {
             var target = DatasetPaths.Resolve(replicaDirectory, file.Path);
             if (File.Exists(target) && new FileInfo(target).Length == file.Size
-                && await DatasetManifest.HashFileAsync(target, cancel).ConfigureAwait(false) == file.Sha256)
+                && (verified.Holds(target, file) || await DatasetManifest.HashFileAsync(target, cancel).ConfigureAwait(false) == file.Sha256))
+            {
+                verified.Record(target, file);
                 continue;
+            }
             var partial = DatasetPaths.Resolve(partialDirectory, file.Path + ".part");
             Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
             var (resumed, hash) = await pipeline.ExecuteAsync(async ct =>
@@ -88,8 +92,10 @@ public sealed class DatasetFetcher(HttpClient http)
             }
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Move(partial, target, overwrite: true);
+            verified.Record(target, file);
             fetched++;
         }
+        verified.Save();
         return new StagingResult(files.Count, fetched, received.Value, resumes, clock.Elapsed);
     }
 

@@ -71,6 +71,13 @@ public sealed class DatasetStagingTests : IAsyncLifetime, IDisposable
 
         var again = await Fetch(Input()); // present and verified: nothing moves
         Assert.Equal((3, 0, 0L), (again.Files, again.FilesFetched, again.BytesFetched));
+        // A replica file changed behind the agent's back (same size, new bytes, so a new time) is hashed again and replaced.
+        var tampered = Path.Combine(_target.Path, "replica", "README");
+        await File.WriteAllBytesAsync(tampered, new byte[1_000]);
+        File.SetLastWriteTimeUtc(tampered, DateTime.UtcNow.AddMinutes(1));
+        var repaired = await Fetch(Input());
+        Assert.Equal((1, 1_000L), (repaired.FilesFetched, repaired.BytesFetched));
+        Assert.Equal(await Manifest(_source.Path), await Manifest(_target.Path));
     }
 
     [Fact]
