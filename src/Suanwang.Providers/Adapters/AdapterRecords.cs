@@ -84,6 +84,12 @@ public sealed record TaskReport(
 {
     /// <summary>True once the task can no longer change.</summary>
     public bool IsFinal => Phase is TaskPhase.Succeeded or TaskPhase.Failed or TaskPhase.Cancelled;
+
+    /// <summary>
+    /// This report after the provider lost the task (it no longer knows it): unchanged once final — its end was seen —
+    /// else failed at <paramref name="now"/> with <paramref name="why"/>.
+    /// </summary>
+    public TaskReport Lost(DateTimeOffset now, string why) => IsFinal ? this : this with { Phase = TaskPhase.Failed, EndedAt = now, Message = why };
 }
 
 /// <summary>A pool's capacity as its provider reports it.</summary>

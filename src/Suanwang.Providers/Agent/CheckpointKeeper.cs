@@ -23,7 +23,7 @@ internal sealed class CheckpointKeeper(AgentServerClient client, string workDire
     {
         if (Inner is not null)
             await Inner.StageAsync(request, taskDirectory, cancel).ConfigureAwait(false);
-        if (!request.TaskId.Contains('@', StringComparison.Ordinal))
+        if (!TaskIds.IsRetry(request.TaskId))
             return; // a first attempt has nothing to resume from
         var zip = Path.Combine(taskDirectory, TaskDirectory.Temporary, "checkpoint.zip");
         try

@@ -284,14 +284,8 @@ public sealed class KubernetesAdapter : IProviderAdapter, IDisposable
         {
             if (!_known.TryGetValue(taskId, out var known))
                 return new TaskReport(taskId, null, TaskPhase.Unknown, null, null, null, "no Kubernetes Job carries this task id");
-            if (known.Last.IsFinal)
-                return known.Last;
-            var lost = known.Last with
-            {
-                Phase = TaskPhase.Failed,
-                EndedAt = _clock.GetUtcNow(),
-                Message = $"Kubernetes Job {known.Namespace}/{known.Name} disappeared while {known.Last.Phase.ToString().ToLowerInvariant()} (deleted outside Suanwang before its end was seen)",
-            };
+            var lost = known.Last.Lost(_clock.GetUtcNow(),
+                $"Kubernetes Job {known.Namespace}/{known.Name} disappeared while {known.Last.Phase.ToString().ToLowerInvariant()} (deleted outside Suanwang before its end was seen)");
             _known[taskId] = known with { Last = lost };
             return lost;
         }

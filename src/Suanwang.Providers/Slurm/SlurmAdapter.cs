@@ -186,12 +186,8 @@ public sealed class SlurmAdapter : IProviderAdapter, IDisposable
     {
         if (known.Last.IsFinal)
             return known.Last;
-        var lost = known.Last with
-        {
-            Phase = TaskPhase.Failed,
-            EndedAt = _clock.GetUtcNow(),
-            Message = $"Slurm job {known.JobId} disappeared while {known.Last.Phase.ToString().ToLowerInvariant()} (it ended and was forgotten after MinJobAge before the adapter saw its end, or was purged)",
-        };
+        var lost = known.Last.Lost(_clock.GetUtcNow(),
+            $"Slurm job {known.JobId} disappeared while {known.Last.Phase.ToString().ToLowerInvariant()} (it ended and was forgotten after MinJobAge before the adapter saw its end, or was purged)");
         lock (_gate)
             _known[taskId] = known with { Last = lost };
         return lost;

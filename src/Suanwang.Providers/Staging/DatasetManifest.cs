@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Suanwang.Providers.Adapters;
 
 namespace Suanwang.Providers.Staging;
 
@@ -88,15 +89,15 @@ public static class DatasetPaths
         if (string.IsNullOrEmpty(path))
             throw new InvalidDataException("a file path is empty");
         if (path.Length > 1024)
-            throw new InvalidDataException($"file path is longer than 1,024 characters: '{Shown(path[..64])}…'");
+            throw new InvalidDataException($"file path is longer than 1,024 characters: '{TaskText.Printable(path[..64])}…'");
         if (path[0] == '/')
-            throw new InvalidDataException($"file path '{Shown(path)}' is absolute");
+            throw new InvalidDataException($"file path '{TaskText.Printable(path)}' is absolute");
         foreach (var segment in path.Split('/'))
         {
             if (segment.Length == 0 || segment is "." or "..")
-                throw new InvalidDataException($"file path '{Shown(path)}' has an empty, '.' or '..' segment");
+                throw new InvalidDataException($"file path '{TaskText.Printable(path)}' has an empty, '.' or '..' segment");
             if (segment.Any(c => char.IsControl(c) || c == '\\'))
-                throw new InvalidDataException($"file path '{Shown(path)}' contains a control character or a backslash");
+                throw new InvalidDataException($"file path '{TaskText.Printable(path)}' contains a control character or a backslash");
         }
     }
 
@@ -110,7 +111,7 @@ public static class DatasetPaths
         var full = Path.GetFullPath(Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar)));
         var rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar;
         if (!full.StartsWith(rootFull, StringComparison.Ordinal))
-            throw new InvalidDataException($"file path '{Shown(relative)}' leaves its directory");
+            throw new InvalidDataException($"file path '{TaskText.Printable(relative)}' leaves its directory");
         var walk = rootFull.TrimEnd(Path.DirectorySeparatorChar);
         foreach (var segment in relative.Split('/'))
         {
@@ -119,7 +120,7 @@ public static class DatasetPaths
             if (info.Exists || Directory.Exists(walk))
             {
                 if ((info.Exists ? info.LinkTarget : new DirectoryInfo(walk).LinkTarget) is not null)
-                    throw new InvalidDataException($"file path '{Shown(relative)}' passes through a symbolic link");
+                    throw new InvalidDataException($"file path '{TaskText.Printable(relative)}' passes through a symbolic link");
             }
             else
             {
@@ -141,14 +142,7 @@ public static class DatasetPaths
     /// </summary>
     public static string OutputDataset(string taskId)
     {
-        ArgumentNullException.ThrowIfNull(taskId);
-        var hash = taskId.IndexOf('#', StringComparison.Ordinal);
-        if (hash <= 0)
-            throw new ArgumentException($"'{taskId}' is not a task id (job#part)", nameof(taskId));
-        var at = taskId.IndexOf('@', hash);
-        return $"{taskId[..hash]}-out-{(at < 0 ? taskId[(hash + 1)..] : taskId[(hash + 1)..at])}";
+        var (job, part) = TaskIds.JobAndPart(taskId);
+        return $"{job}-out-{part}";
     }
-
-    /// <summary>Control characters shown escaped, so a message cannot forge log lines.</summary>
-    public static string Shown(string text) => Adapters.TaskText.Printable(text);
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Suanwang.Providers.Adapters;
 
 namespace Suanwang.Providers.Staging;
 
@@ -137,7 +138,7 @@ public sealed class DatasetServer
 
     private static IResult NotHeld(string tenant, string dataset, string? path = null) =>
         Problem(StatusCodes.Status404NotFound, "Not found",
-            path is null ? $"no replica of {DatasetPaths.Shown(tenant)}/{DatasetPaths.Shown(dataset)} here" : $"no file '{DatasetPaths.Shown(path)}' in this replica");
+            path is null ? $"no replica of {TaskText.Printable(tenant)}/{TaskText.Printable(dataset)} here" : $"no file '{TaskText.Printable(path)}' in this replica");
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
 }

@@ -98,15 +98,18 @@ internal static class AgentsApi
         return TypedResults.NoContent();
     }
 
-    // The task must exist and run on a pool of the caller's provider.
-    private static bool MayReport(HttpContext context, ServerWorld world, AgentAdapter adapter, TrustScores trust, string taskId)
+    /// <summary>
+    /// Whether the caller may act for <paramref name="taskId"/>: the agent adapter was given the task, on a pool of the
+    /// caller's provider (or the caller is an operator). A refusal counts against the caller's trust; callers answer 404.
+    /// </summary>
+    internal static bool MayReport(HttpContext context, ServerWorld world, AgentAdapter adapter, TrustScores trust, string taskId)
     {
         var caller = Caller.From(context.User);
         var pool = adapter.PoolOf(taskId);
         var site = pool is null ? null : world.Topology.FindPool(pool) is { } p ? world.Topology.FindSite(p.SiteId) : null;
         if (site is not null && (caller.IsOperator || site.ProviderId == caller.Subject))
             return true;
-        trust.Violation(caller.Principal, $"agent report for unknown or foreign task {taskId}");
+        trust.Violation(caller.Principal, $"agent call for unknown or foreign task {taskId}");
         return false;
     }
 }

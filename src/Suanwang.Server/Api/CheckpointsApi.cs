@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Suanwang.Providers.Adapters;
 using Suanwang.Server.Access;
 using Suanwang.Server.Agents;
 using Suanwang.Server.Scheduling;
@@ -31,15 +32,13 @@ internal static class CheckpointsApi
     /// <summary>Where the checkpoint of a task's job part is kept: <c>{data}/checkpoints/{job}-{part}.zip</c>, whatever the attempt.</summary>
     public static string PathOf(ServerSettings settings, string taskId)
     {
-        var hash = taskId.IndexOf('#', StringComparison.Ordinal);
-        var at = taskId.IndexOf('@', StringComparison.Ordinal);
-        var part = at < 0 ? taskId[(hash + 1)..] : taskId[(hash + 1)..at];
-        return Path.GetFullPath(Path.Combine(settings.DataDirectory, "checkpoints", $"{taskId[..hash]}-{part}.zip"));
+        var (job, part) = TaskIds.JobAndPart(taskId);
+        return Path.GetFullPath(Path.Combine(settings.DataDirectory, "checkpoints", $"{job}-{part}.zip"));
     }
 
     private static async Task<IResult> Upload(string task, HttpContext context, ServerWorld world, AgentAdapter agents, ServerSettings settings, TrustScores trust)
     {
-        if (!MayUse(context, world, agents, trust, task))
+        if (!AgentsApi.MayReport(context, world, agents, trust, task))
             return Problems.NotFound(context, "task", task);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = MaxBytes;
@@ -80,22 +79,11 @@ internal static class CheckpointsApi
 
     private static IResult Download(string task, HttpContext context, ServerWorld world, AgentAdapter agents, ServerSettings settings, TrustScores trust)
     {
-        if (!MayUse(context, world, agents, trust, task))
+        if (!AgentsApi.MayReport(context, world, agents, trust, task))
             return Problems.NotFound(context, "task", task);
         var path = PathOf(settings, task);
         return File.Exists(path)
             ? TypedResults.PhysicalFile(path, "application/zip")
             : Problems.NotFound(context, "checkpoint", task);
-    }
-
-    // The task must be one the agent adapter was given, on a pool of the caller's provider.
-    private static bool MayUse(HttpContext context, ServerWorld world, AgentAdapter agents, TrustScores trust, string task)
-    {
-        var caller = Caller.From(context.User);
-        if (agents.RequestOf(task) is { } request && task.Contains('#', StringComparison.Ordinal)
-            && (caller.IsOperator || world.Topology.FindSite(request.SiteId)?.ProviderId == caller.Subject))
-            return true;
-        trust.Violation(caller.Principal, $"checkpoint of unknown or foreign task {task}");
-        return false;
     }
 }

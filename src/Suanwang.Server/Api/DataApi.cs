@@ -30,13 +30,8 @@ internal static class DataApi
 
     private static async Task<IResult> RegisterOutputs(string task, HttpContext context, ServerWorld world, AgentAdapter agents, ControlStore store, TrustScores trust)
     {
-        var caller = Caller.From(context.User);
-        var request = agents.RequestOf(task);
-        if (request is null || !(caller.IsOperator || world.Topology.FindSite(request.SiteId)?.ProviderId == caller.Subject))
-        {
-            trust.Violation(caller.Principal, $"output registration for unknown or foreign task {task}");
+        if (!AgentsApi.MayReport(context, world, agents, trust, task) || agents.RequestOf(task) is not { } request)
             return Problems.NotFound(context, "task", task);
-        }
         var (document, problem) = await Documents.ReadAsync<OutputsDocument>(context, "outputs").ConfigureAwait(false);
         if (problem is not null)
             return problem;

@@ -19,15 +19,15 @@ public sealed class DemoTrickle(ControlStore store, TimeProvider clock, ILogger<
     public const int MaxPending = 50;
 
     /// <summary>
-    /// The example specs, in the order they are submitted. They carry no command (simulated work) and stay in
-    /// jurisdiction CN, the preset's, so they never land on pools that agents or clusters attach elsewhere.
+    /// The example specs, in the order they are submitted. They carry no command (simulated work), so the loop
+    /// never places them on pools that agents or clusters run.
     /// </summary>
     public static IReadOnlyList<string> Examples { get; } =
     [
-        """{"apiVersion":"suanwang/v1","kind":"Job","name":"genome-align","priority":"normal","tasks":4,"resources":{"cpu":16,"memory":"64GiB"},"duration":"20m","user":{"location":"Shanghai","latency":"any"},"jurisdictions":["CN"]}""",
-        """{"apiVersion":"suanwang/v1","kind":"Job","name":"llm-finetune","priority":"high","type":"gang","tasks":2,"resources":{"cpu":32,"memory":"256GiB","accelerators":{"count":8,"grade":"A"}},"duration":"2h","user":{"location":"Beijing","latency":"any"},"jurisdictions":["CN"],"flags":{"checkpointable":true}}""",
-        """{"apiVersion":"suanwang/v1","kind":"Job","name":"chat-inference","priority":"urgent","type":"service","resources":{"cpu":8,"memory":"32GiB","accelerators":{"count":1,"grade":"B"}},"duration":"1h","user":{"location":"Guangzhou","latency":"region"},"jurisdictions":["CN"]}""",
-        """{"apiVersion":"suanwang/v1","kind":"Job","name":"render-frames","priority":"low","type":"array","tasks":16,"resources":{"cpu":4,"memory":"8GiB"},"duration":"10m","user":{"location":"Chengdu","latency":"any"},"jurisdictions":["CN"],"flags":{"preemptible":true,"splittable":true}}""",
+        """{"apiVersion":"suanwang/v1","kind":"Job","name":"genome-align","priority":"normal","tasks":4,"resources":{"cpu":16,"memory":"64GiB"},"duration":"20m","user":{"location":"Shanghai","latency":"any"}}""",
+        """{"apiVersion":"suanwang/v1","kind":"Job","name":"llm-finetune","priority":"high","type":"gang","tasks":2,"resources":{"cpu":32,"memory":"256GiB","accelerators":{"count":8,"grade":"A"}},"duration":"2h","user":{"location":"Beijing","latency":"any"},"flags":{"checkpointable":true}}""",
+        """{"apiVersion":"suanwang/v1","kind":"Job","name":"chat-inference","priority":"urgent","type":"service","resources":{"cpu":8,"memory":"32GiB","accelerators":{"count":1,"grade":"B"}},"duration":"1h","user":{"location":"Guangzhou","latency":"region"}}""",
+        """{"apiVersion":"suanwang/v1","kind":"Job","name":"render-frames","priority":"low","type":"array","tasks":16,"resources":{"cpu":4,"memory":"8GiB"},"duration":"10m","user":{"location":"Chengdu","latency":"any"},"flags":{"preemptible":true,"splittable":true}}""",
     ];
 
     /// <inheritdoc/>
